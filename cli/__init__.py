@@ -1,0 +1,1 @@
+"""The `newsbrief` command line: thin wrappers over models/, training/ and service/."""

@@ -1,0 +1,1 @@
+"""Model code shared by the service and by training: text, encoder, classifier, summarizer."""

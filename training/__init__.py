@@ -1,0 +1,1 @@
+"""Training side: the labelled corpus, data checks, training and evaluation."""
