@@ -10,6 +10,7 @@ from models.article import Article, ArticleError
 from models.results import Brief, Classification, Evidence
 
 Part = Literal["topics", "brief"]
+DEFAULT_MAX_SENTENCES = 3
 
 
 class Classifier(Protocol):
@@ -51,7 +52,7 @@ class NotBuiltError(RuntimeError):
 class AnalysisOptions:
     """Caller-tunable knobs, shared by every entry point."""
 
-    max_sentences: int | None = 3
+    max_sentences: int | None = DEFAULT_MAX_SENTENCES
     max_words: int | None = None
     focus: tuple[str, ...] = ()
     min_score: float | None = None
@@ -66,7 +67,7 @@ class AnalysisOptions:
         unknown = sorted(set(raw) - {"max_sentences", "max_words", "focus", "min_score"})
         if unknown:
             raise ArticleError(f"options.{unknown[0]}", "is not a known option")
-        max_sentences = _positive_int(raw, "max_sentences", cls.max_sentences, upper=20)
+        max_sentences = _positive_int(raw, "max_sentences", DEFAULT_MAX_SENTENCES, upper=20)
         max_words = _positive_int(raw, "max_words", None, upper=1000)
         if "max_words" in raw and "max_sentences" not in raw:
             max_sentences = None

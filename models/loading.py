@@ -1,16 +1,49 @@
-"""Build the Analyzer from settings: the one place that decides which models are loaded."""
+"""Build the Analyzer from settings: the one place that decides which models are loaded.
+
+The sentence encoder is created at most once here and shared by the classifier (when its
+design uses embeddings) and the summarizer, so a worker holds one copy of the weights.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from models.analyzer import Analyzer, NotBuiltError, Part
+from models.artifact import ArtifactError, read_meta, resolve_artifact
+from models.classifier import TopicClassifier
+from models.encoder import SentenceEncoder
 from models.settings import ModelSettings
+
+
+def load_classifier(
+    settings: ModelSettings, encoder: Callable[[], SentenceEncoder]
+) -> TopicClassifier:
+    """The configured classifier; a missing artifact is NotBuiltError, a bad one ArtifactError."""
+    try:
+        directory = resolve_artifact(settings.models_dir, settings.classifier)
+    except ArtifactError as error:
+        raise NotBuiltError(str(error)) from None
+    needs_encoder = read_meta(directory).get("design") in {"embeddings", "combined"}
+    return TopicClassifier.from_artifact(directory, encoder() if needs_encoder else None)
 
 
 def load_analyzer(settings: ModelSettings, parts: Sequence[Part]) -> Analyzer:
     """Load what ``parts`` need; a missing model is a NotBuiltError naming the fix."""
-    del settings
+
+    @cache
+    def encoder() -> SentenceEncoder:
+        return SentenceEncoder(settings.encoder_dir, torch_threads=settings.torch_threads)
+
+    classifier = None
     if "topics" in parts:
-        raise NotBuiltError("the topic classifier is not built yet")
-    raise NotBuiltError("the summarizer is not built yet")
+        classifier = load_classifier(settings, encoder)
+    elif "brief" in parts:
+        try:  # optional here: only needed to focus briefs on topics
+            classifier = load_classifier(settings, encoder)
+        except NotBuiltError:
+            classifier = None
+    summarizer = None
+    if "brief" in parts:
+        raise NotBuiltError("the summarizer is not built yet")
+    return Analyzer(classifier, summarizer)

@@ -1,0 +1,90 @@
+"""Feature extraction for the topic classifier, identical at training and at serving time.
+
+The fitted parts (TF-IDF vocabulary, weights) are pickled in the artifact; the encoder is not,
+it is the packaged model injected at load, so the artifact stays small and the weights are
+never duplicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from models.encoder import SentenceEncoder
+from models.text import clean, segment
+
+# Words per encoder window when embedding a whole document: under MiniLM's 256-token limit,
+# so nothing is truncated away.
+WINDOW_WORDS = 150
+# Windows per document: bounds the cost of very long articles (the opening carries the topic).
+MAX_WINDOWS = 8
+# How strongly dense embeddings count against the sparse TF-IDF block in the combined design.
+EMBEDDING_WEIGHT = 1.0
+
+
+def document_text(text: str, title: str = "") -> str:
+    """What the classifier reads: the title and the article with page furniture removed."""
+    body = clean(text)
+    return f"{title.strip()}\n{body}" if title.strip() else body
+
+
+def _windows(text: str) -> list[str]:
+    """Consecutive runs of non-noise segments of at most WINDOW_WORDS words."""
+    windows: list[str] = []
+    current: list[str] = []
+    count = 0
+    for seg in segment(text):
+        if seg.kind == "noise":
+            continue
+        words = len(seg.text.split())
+        if current and count + words > WINDOW_WORDS:
+            windows.append(" ".join(current))
+            current, count = [], 0
+        current.append(seg.text)
+        count += words
+    if current:
+        windows.append(" ".join(current))
+    return windows[:MAX_WINDOWS] or [text[:1000]]
+
+
+def document_embeddings(encoder: SentenceEncoder, docs: Sequence[str]) -> np.ndarray:
+    """Mean of window embeddings per document, re-normalised; all windows in one encoder call."""
+    windows = [_windows(doc) for doc in docs]
+    flat = [w for ws in windows for w in ws]
+    vectors = encoder.encode(flat)
+    out = np.zeros((len(docs), vectors.shape[1]), dtype=np.float32)
+    position = 0
+    for i, ws in enumerate(windows):
+        mean = vectors[position : position + len(ws)].mean(axis=0)
+        out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        position += len(ws)
+    return out
+
+
+def featurize(
+    model: dict[str, Any],
+    docs: Sequence[str],
+    encoder: SentenceEncoder | None,
+    embeddings: np.ndarray | None = None,
+) -> Any:
+    """The design's feature matrix for already-cleaned documents.
+
+    ``embeddings`` lets training pass precomputed vectors so cross-validation encodes each
+    document once rather than once per fold.
+    """
+    design = model["design"]
+    blocks = []
+    if design in {"tfidf", "combined"}:
+        blocks.append(model["vectorizer"].transform(docs))
+    if design in {"embeddings", "combined"}:
+        if embeddings is None:
+            if encoder is None:
+                raise RuntimeError(f"design {design!r} needs the sentence encoder")
+            embeddings = document_embeddings(encoder, docs)
+        if design == "embeddings":
+            return embeddings
+        blocks.append(sp.csr_matrix(embeddings * EMBEDDING_WEIGHT))
+    return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")

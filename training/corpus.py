@@ -1,0 +1,134 @@
+"""The labelled corpus: reading it, hashing it, and the fixed train/test split.
+
+The split is stored (data/split.json lists the held-out ids) rather than recomputed, so
+training and evaluation always agree and adding articles never reshuffles the test set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CORPUS_PATH = DATA_DIR / "corpus.jsonl"
+SPLIT_PATH = DATA_DIR / "split.json"
+DEFINITIONS_PATH = DATA_DIR / "labels.json"
+TEST_FRACTION = 0.2
+SPLIT_SEED = 20191009
+
+
+class CorpusError(ValueError):
+    """Labelled data that cannot be used for training or evaluation."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    id: str
+    title: str
+    text: str
+    labels: tuple[str, ...]
+    notes: str = ""
+
+    def label_key(self) -> str:
+        return "+".join(sorted(self.labels)) or "none"
+
+
+def load_labelled(path: Path) -> list[LabelledArticle]:
+    """Read labelled JSON Lines ({"id", "title"?, "text", "labels", "notes"?})."""
+    articles = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            labels = row["labels"]
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise TypeError("labels must be a list of strings")
+            articles.append(
+                LabelledArticle(
+                    id=str(row["id"]),
+                    title=str(row.get("title") or ""),
+                    text=str(row["text"]),
+                    labels=tuple(sorted(set(labels))),
+                    notes=str(row.get("notes") or ""),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise CorpusError(f"{path}:{number}: {error}") from None
+    if not articles:
+        raise CorpusError(f"{path}: no articles")
+    return articles
+
+
+def load_corpus() -> list[LabelledArticle]:
+    return load_labelled(CORPUS_PATH)
+
+
+def label_definitions() -> dict[str, str]:
+    """Definitions of the bundled taxonomy (shown by the API and stored in the artifact)."""
+    return dict(json.loads(DEFINITIONS_PATH.read_text(encoding="utf-8")))
+
+
+def data_sha256(articles: Iterable[LabelledArticle]) -> str:
+    """A hash of exactly what training saw: ids, titles, texts and labels, in order."""
+    digest = hashlib.sha256()
+    for a in articles:
+        record = [a.id, a.title, a.text, list(a.labels)]
+        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def stratified_test_ids(
+    articles: Sequence[LabelledArticle], fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED
+) -> list[str]:
+    """Every label combination contributes the same share of its articles to the test set."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for a in articles:
+        groups[a.label_key()].append(a.id)
+    rng = random.Random(seed)
+    test: list[str] = []
+    for key in sorted(groups):
+        ids = sorted(groups[key])
+        rng.shuffle(ids)
+        test.extend(ids[: round(len(ids) * fraction)])
+    return sorted(test)
+
+
+def split(
+    articles: Sequence[LabelledArticle],
+) -> tuple[list[LabelledArticle], list[LabelledArticle]]:
+    """(train, test) by the stored split; unknown ids in the split file are an error."""
+    test_ids = set(json.loads(SPLIT_PATH.read_text(encoding="utf-8"))["test"])
+    known = {a.id for a in articles}
+    missing = test_ids - known
+    if missing:
+        raise CorpusError(f"split.json names ids not in the corpus: {sorted(missing)[:5]}")
+    return [a for a in articles if a.id not in test_ids], [a for a in articles if a.id in test_ids]
+
+
+def write_split(articles: Sequence[LabelledArticle]) -> None:
+    """Create data/split.json once; run `python -m training.corpus --write-split`."""
+    payload = {
+        "fraction": TEST_FRACTION,
+        "seed": SPLIT_SEED,
+        "stratified_by": "label set",
+        "test": stratified_test_ids(articles),
+    }
+    SPLIT_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--write-split"]:
+        if SPLIT_PATH.exists():
+            raise SystemExit(f"{SPLIT_PATH} exists; the split is fixed. Delete it deliberately.")
+        write_split(load_corpus())
+        print(f"wrote {SPLIT_PATH}")
+    else:
+        raise SystemExit("usage: python -m training.corpus --write-split")
