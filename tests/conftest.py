@@ -1,0 +1,27 @@
+"""Shared fixtures. Real models load once per session; tests that need them are `slow`."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def encoder():  # type: ignore[no-untyped-def]
+    """The packaged MiniLM encoder, loaded once."""
+    from models.encoder import SentenceEncoder
+
+    return SentenceEncoder()
+
+
+@pytest.fixture(scope="session")
+def classifier(encoder):  # type: ignore[no-untyped-def]
+    """The trained topic classifier from the configured models directory (`make artifacts`)."""
+    from models.loading import load_classifier
+    from models.settings import ModelSettings
+
+    return load_classifier(ModelSettings.from_env(), lambda: encoder)
