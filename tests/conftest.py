@@ -6,20 +6,21 @@ import os
 
 import pytest
 
+from models.classifier import TopicClassifier
+from models.encoder import SentenceEncoder
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def encoder():  # type: ignore[no-untyped-def]
+def encoder() -> SentenceEncoder:
     """The packaged MiniLM encoder, loaded once."""
-    from models.encoder import SentenceEncoder
-
     return SentenceEncoder()
 
 
 @pytest.fixture(scope="session")
-def classifier(encoder):  # type: ignore[no-untyped-def]
+def classifier(encoder: SentenceEncoder) -> TopicClassifier:
     """The trained topic classifier from the configured models directory (`make artifacts`)."""
     from models.loading import load_classifier
     from models.settings import ModelSettings
