@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): latency, throughput, memory, cold start, baselines side by side."""
