@@ -84,18 +84,27 @@ def data_sha256(articles: Iterable[LabelledArticle]) -> str:
 
 
 def stratified_test_ids(
-    articles: Sequence[LabelledArticle], fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED
+    articles: Sequence[LabelledArticle],
+    fraction: float = TEST_FRACTION,
+    seed: int = SPLIT_SEED,
+    already: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Every label combination contributes the same share of its articles to the test set."""
+    """Every label combination contributes the same share of its articles to the test set.
+
+    Ids in ``already`` stay in the test set; each combination is topped up from its other
+    articles, so growing the corpus never moves an article from test to train.
+    """
     groups: dict[str, list[str]] = defaultdict(list)
     for a in articles:
         groups[a.label_key()].append(a.id)
     rng = random.Random(seed)
-    test: list[str] = []
+    known = {a.id for a in articles}
+    test: list[str] = [i for i in already if i in known]
     for key in sorted(groups):
-        ids = sorted(groups[key])
-        rng.shuffle(ids)
-        test.extend(ids[: round(len(ids) * fraction)])
+        kept = [i for i in groups[key] if i in already]
+        fresh = sorted(i for i in groups[key] if i not in already)
+        rng.shuffle(fresh)
+        test.extend(fresh[: max(0, round(len(groups[key]) * fraction) - len(kept))])
     return sorted(test)
 
 
@@ -111,24 +120,29 @@ def split(
     return [a for a in articles if a.id not in test_ids], [a for a in articles if a.id in test_ids]
 
 
-def write_split(articles: Sequence[LabelledArticle]) -> None:
-    """Create data/split.json once; run `python -m training.corpus --write-split`."""
+def extend_split(articles: Sequence[LabelledArticle]) -> int:
+    """Add newly written articles to data/split.json, keeping every existing test id.
+
+    Run `python -m training.corpus --extend-split` after adding articles; returns the number
+    of test ids added.
+    """
+    already: frozenset[str] = frozenset()
+    if SPLIT_PATH.exists():
+        already = frozenset(json.loads(SPLIT_PATH.read_text(encoding="utf-8"))["test"])
+    test = stratified_test_ids(articles, already=already)
     payload = {
         "fraction": TEST_FRACTION,
         "seed": SPLIT_SEED,
         "stratified_by": "label set",
-        "test": stratified_test_ids(articles),
+        "test": test,
     }
     SPLIT_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return len(test) - len(already)
 
 
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["--write-split"]:
-        if SPLIT_PATH.exists():
-            raise SystemExit(f"{SPLIT_PATH} exists; the split is fixed. Delete it deliberately.")
-        write_split(load_corpus())
-        print(f"wrote {SPLIT_PATH}")
-    else:
-        raise SystemExit("usage: python -m training.corpus --write-split")
+    if sys.argv[1:] != ["--extend-split"]:
+        raise SystemExit("usage: python -m training.corpus --extend-split")
+    print(f"added {extend_split(load_corpus())} test ids to {SPLIT_PATH}")
