@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -26,3 +27,37 @@ def classifier(encoder: SentenceEncoder) -> TopicClassifier:
     from models.settings import ModelSettings
 
     return load_classifier(ModelSettings.from_env(), lambda: encoder)
+
+
+@pytest.fixture(scope="session")
+def small_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real TF-IDF classifier artifact (election, flood, football) trained in about a second
+    on tests/fixtures/other_taxonomy.jsonl: no encoder and no `make artifacts` needed.
+    Its models directory holds nothing else; the artifact name is "weather"."""
+    from training.corpus import load_labelled
+    from training.train import train
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "other_taxonomy.jsonl"
+    models_dir = tmp_path_factory.mktemp("service-models")
+    return train(load_labelled(fixture), [], "weather", models_dir, {"flood": "water"}, ("tfidf",))
+
+
+@pytest.fixture(scope="session")
+def small_classifier(small_artifact: Path) -> TopicClassifier:
+    return TopicClassifier.from_artifact(small_artifact)
+
+
+@pytest.fixture
+def app(small_classifier: TopicClassifier):  # type: ignore[no-untyped-def]
+    """The HTTP app over the small real classifier and no summarizer, with small limits."""
+    from models.analyzer import Analyzer
+    from service.app import create_app
+    from service.config import ServiceConfig
+
+    config = ServiceConfig(max_body_bytes=64 * 1024, max_chars=5_000, max_batch=4)
+    return create_app({"ANALYZER": Analyzer(small_classifier, None), "SERVICE": config})
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
