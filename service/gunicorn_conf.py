@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ preload_app = False
 # workers killed (and /tmp may be read-only in a container).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "newsbrief"
+# gunicorn >= 25 opens a control socket at a per-user default path; two instances (or a
+# container user without a home) would collide there, and nothing here uses gunicornc.
+control_socket_disable = True
 loglevel = _server.log_level.lower()
 logconfig_dict = logging_config(_server.log_level)
 
@@ -73,7 +77,13 @@ def on_starting(server: Any) -> None:
 
 
 def post_fork(server: Any, worker: Any) -> None:
-    """Pin torch's intra-op threads so workers do not oversubscribe the cores between them."""
+    """Pin torch's intra-op threads so workers do not oversubscribe the cores between them.
+
+    Until gunicorn installs the worker's own handlers, a fresh worker carries the master's,
+    which only queue a signal: a SIGTERM during this import would be lost and the master would
+    wait its whole graceful timeout. A worker that has served nothing may simply die.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ["NEWSBRIEF_TORCH_THREADS"] = str(_torch_threads)
     import torch
 

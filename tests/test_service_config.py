@@ -174,19 +174,26 @@ def test_child_exit_drops_the_dead_workers_live_gauges(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_41.db", "gauge_livesum_7.db"]
 
 
-def test_post_fork_sets_torch_threads_for_the_worker(clean_env: pytest.MonkeyPatch) -> None:
+def test_post_fork_sets_torch_threads_and_lets_a_booting_worker_die_on_sigterm(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    import signal
+
     import torch
 
-    before = torch.get_num_threads()
+    threads_before = torch.get_num_threads()
+    handler_before = signal.signal(signal.SIGTERM, lambda *_: None)  # like the master's queue
     conf = load_conf(clean_env, NEWSBRIEF_WORKERS="1", NEWSBRIEF_TORCH_THREADS="1")
     log = FakeLog()
     try:
         conf["post_fork"](SimpleNamespace(log=log), SimpleNamespace(pid=99))
         assert torch.get_num_threads() == 1
         assert os.environ["NEWSBRIEF_TORCH_THREADS"] == "1"
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
         assert log.lines == ["worker 99 uses 1 torch threads"]
     finally:
-        torch.set_num_threads(before)
+        torch.set_num_threads(threads_before)
+        signal.signal(signal.SIGTERM, handler_before)
 
 
 def test_torch_threads_default_to_the_cores_shared_out(clean_env: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,282 @@
+"""End to end: real gunicorn, started with the Docker image's command, over real loopback HTTP.
+
+One server (two workers, API keys on) serves the whole module; every wait is bounded and the
+server is always stopped. Its models directory holds only the small TF-IDF artifact, so the
+workers load fast and the run does not depend on `make artifacts`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.serve import gunicorn_argv
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "e2e-secret-key"
+START_TIMEOUT = 120.0
+STOP_TIMEOUT = 40.0
+FLOOD = "River levels rose overnight after three days of rain. Crews evacuated two villages."
+ELECTION = "Voters elect a new parliament on Sunday, and turnout is expected to be high."
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+
+    def stop(self) -> int:
+        """SIGTERM to the master (as `docker stop` does), then SIGKILL the group if needed."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=STOP_TIMEOUT)
+        return self.process.returncode
+
+
+def call(
+    server: Server,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+) -> tuple[int, dict[str, str], Any]:
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    all_headers = {"Content-Type": "application/json"} if data is not None else {}
+    all_headers.update(headers or {})
+    request = urllib.request.Request(server.url + path, data, all_headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, got_headers, payload = response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            status, got_headers, payload = error.code, dict(error.headers), error.read()
+    is_json = got_headers.get("Content-Type", "").startswith("application/json")
+    return status, got_headers, json.loads(payload) if is_json else payload.decode()
+
+
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@pytest.fixture(scope="module")
+def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
+    env = {
+        **os.environ,
+        "NEWSBRIEF_HOST": "127.0.0.1",
+        "NEWSBRIEF_PORT": str(port),
+        "NEWSBRIEF_WORKERS": "2",
+        "NEWSBRIEF_MODELS_DIR": str(small_artifact.parent),
+        "NEWSBRIEF_CLASSIFIER": "weather",
+        "NEWSBRIEF_API_KEYS": f"other-key,{KEY}",
+        "NEWSBRIEF_MAX_BODY_BYTES": "20000",
+        "NEWSBRIEF_MAX_BATCH": "3",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            gunicorn_argv("service/gunicorn_conf.py"),  # the image's CMD, from the repo root
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
+    running = Server(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited {process.returncode}: {log_path.read_text()[-3000:]}")
+            with contextlib.suppress(OSError):
+                if call(running, "GET", "/healthz")[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn not answering after {START_TIMEOUT} s")
+            time.sleep(0.2)
+        yield running
+    finally:
+        running.stop()
+
+
+def test_health_answers_with_request_ids(server: Server) -> None:
+    status, headers, body = call(server, "GET", "/healthz", headers={"X-Request-ID": "e2e-1"})
+    assert (status, body, headers["X-Request-ID"]) == (200, {"status": "ok"}, "e2e-1")
+    status, headers, _ = call(server, "GET", "/healthz")
+    assert len(headers["X-Request-ID"]) == 32
+
+
+def test_single_article_with_a_bearer_key(server: Server) -> None:
+    status, _, result = call(server, "POST", "/v1/classify", {"text": FLOOD, "id": "s1"}, AUTH)
+    assert status == 200
+    assert result["id"] == "s1"
+    assert [t["label"] for t in result["topics"]] == ["flood"]
+    evidence = result["topics"][0]["evidence"][0]
+    assert FLOOD[evidence["start"] : evidence["end"]] == evidence["text"]
+
+
+def test_batch_with_an_x_api_key(server: Server) -> None:
+    body = {
+        "articles": [
+            {"id": "e", "text": ELECTION},
+            {"id": "bad", "text": ""},
+            {"id": "f", "text": FLOOD},
+        ]
+    }
+    status, _, payload = call(server, "POST", "/v1/classify", body, {"X-API-Key": KEY})
+    assert status == 200
+    results = payload["results"]
+    assert [r["id"] for r in results] == ["e", "bad", "f"]
+    assert [t["label"] for t in results[0]["topics"]] == ["election"]
+    assert results[1]["error"]["details"] == {"index": 1, "field": "text"}
+
+
+def test_keys_are_enforced_on_v1_only(server: Server) -> None:
+    for headers in ({}, {"Authorization": "Bearer nope"}):
+        status, got, body = call(server, "POST", "/v1/classify", {"text": FLOOD}, headers)
+        assert status == 401 and body["error"]["code"] == "unauthorized"
+        assert got["WWW-Authenticate"].startswith("Bearer")
+    assert call(server, "GET", "/metrics")[0] == 200
+    assert call(server, "GET", "/openapi.json")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status", "code"),
+    [
+        (b'{"text": ', "application/json", 400, "invalid_json"),
+        (b"text=hello", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (b'{"text": "   "}', "application/json", 422, "invalid_article"),
+        (b'{"articles": [1, 2, 3, 4]}', "application/json", 422, "invalid_request"),
+        (
+            json.dumps({"text": "rain " * 5000}).encode(),
+            "application/json",
+            413,
+            "payload_too_large",
+        ),
+    ],
+)
+def test_bad_input_gets_the_envelope(
+    server: Server, raw: bytes, content_type: str, status: int, code: str
+) -> None:
+    headers = {**AUTH, "Content-Type": content_type}
+    got_status, _, body = call(server, "POST", "/v1/classify", headers=headers, raw=raw)
+    assert (got_status, body["error"]["code"]) == (status, code)
+
+
+def test_missing_summarizer_is_a_503_naming_it(server: Server) -> None:
+    status, _, body = call(server, "POST", "/v1/analyze", {"text": FLOOD}, AUTH)
+    assert status == 503
+    assert list(body["error"]["details"]["missing"]) == ["summarizer"]
+    status, _, body = call(server, "GET", "/readyz")
+    assert status == 503 and "summarizer" in body["error"]["message"]
+
+
+def metric(text: str, name: str, labels: str) -> float:
+    match = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} (\S+)$", text, re.M)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_metrics_add_up_over_both_workers(server: Server) -> None:
+    series = ("newsbrief_http_requests_total", 'endpoint="/v1/topics",method="GET",status="200"')
+    before = metric(call(server, "GET", "/metrics")[2], *series)
+    sent: list[str] = []
+    for n in range(60):  # until both workers have answered some (bounded)
+        request_id = f"topics-{n}"
+        assert (
+            call(server, "GET", "/v1/topics", headers={**AUTH, "X-Request-ID": request_id})[0]
+            == 200
+        )
+        sent.append(request_id)
+        pids = {line["pid"] for line in server.log_lines() if line.get("request_id") in sent}
+        if len(pids) == 2 and len(sent) >= 10:
+            break
+    assert len(pids) == 2, "one worker answered every request"
+    after = metric(call(server, "GET", "/metrics")[2], *series)
+    assert after - before == len(sent)
+
+
+def metrics_dir(server: Server) -> Path:
+    [directory] = [
+        line["message"].removeprefix("metrics directory ")
+        for line in server.log_lines()
+        if line["message"].startswith("metrics directory ")
+    ]
+    return Path(directory)
+
+
+def test_a_killed_worker_is_replaced_marked_dead_and_its_counts_kept(server: Server) -> None:
+    series = ("newsbrief_http_requests_total", 'endpoint="/v1/topics",method="GET",status="200"')
+    before = metric(call(server, "GET", "/metrics")[2], *series)
+    boots = [line for line in server.log_lines() if "Booting worker" in line["message"]]
+    victim = boots[-1]["pid"]
+    live_gauge = metrics_dir(server) / f"gauge_livesum_{victim}.db"
+    assert live_gauge.exists()
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while live_gauge.exists() or len(
+        [line for line in server.log_lines() if "Booting worker" in line["message"]]
+    ) == len(boots):
+        assert time.monotonic() < deadline, "the dead worker was not marked dead and replaced"
+        time.sleep(0.2)
+    assert (metrics_dir(server) / f"counter_{victim}.db").exists()
+    for _ in range(6):
+        assert call(server, "GET", "/healthz")[0] == 200
+    assert metric(call(server, "GET", "/metrics")[2], *series) == before  # nothing lost
+
+
+def test_every_log_line_is_json_with_one_line_per_request(server: Server) -> None:
+    call(server, "GET", "/nowhere", headers={"X-Request-ID": "log-check"})
+    time.sleep(0.2)
+    lines = server.log_lines()  # json.loads of every line: a non-JSON line fails here
+    [entry] = [line for line in lines if line.get("request_id") == "log-check"]
+    assert {k: entry[k] for k in ("method", "path", "status", "articles")} == {
+        "method": "GET",
+        "path": "/nowhere",
+        "status": 404,
+        "articles": 0,
+    }
+    assert entry["duration_ms"] >= 0
+    batch = [line for line in lines if line.get("path") == "/v1/classify" and line.get("articles")]
+    assert max(line["articles"] for line in batch) == 3
+
+
+def test_stop_is_graceful_and_removes_the_metrics_dir(server: Server) -> None:
+    directory = metrics_dir(server)
+    assert directory.is_dir()
+    started = time.monotonic()
+    assert server.stop() == 0
+    assert time.monotonic() - started < 10  # well inside the 30 s graceful timeout
+    assert not directory.exists()
