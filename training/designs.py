@@ -19,7 +19,7 @@ from models.features import featurize
 DESIGNS = ("tfidf", "embeddings", "combined")
 # Relative serving cost, used only to break near-ties in favour of the cheaper design.
 COST = {"tfidf": 1, "combined": 2, "embeddings": 3}
-REGULARISATION = {"tfidf": 10.0, "embeddings": 4.0, "combined": 10.0}
+REGULARISATION = {"tfidf": 30.0, "embeddings": 4.0, "combined": 30.0}
 
 
 def make_vectorizer() -> FeatureUnion:
