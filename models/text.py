@@ -64,6 +64,8 @@ _NOISE_LINE = re.compile(
       | share(?:\s+this(?:\s+(?:article|story|page))?)?\s*:?\s*$
       | (?:tweet|email|print|comments?)\s*$
       | (?:photo|photos|image|picture|file\s+photo|caption|video|watch|listen)\s*(?::|\||/|-\s)
+      | (?:photo|photos|image|picture)\s+(?:by|credit|courtesy)\b
+      | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+[^;]{1,80};
       | video\s*$
       | (?:updated|published|last\s+updated|posted)\b.{0,40}\d
       | (?:copyright|\u00a9|all\s+rights\s+reserved)
@@ -73,6 +75,7 @@ _NOISE_LINE = re.compile(
 )
 _CAPTION_CREDIT = re.compile(
     r"(?:\((?:photo|image|file\s+photo|picture)\b[^)]*\)"
+    r"|\([\w .,'&-]{1,40}\s(?:photo|image)\)"
     r"|[/|]\s*(?:afp|reuters|ap|epa|getty\s+images|anadolu(?:\s+agency)?|aa|xinhua|tass|dha|iha"
     r"|yonhap|dpa|bloomberg)(?:\s+photo)?\s*\)?)\s*$",
     re.IGNORECASE,
@@ -167,7 +170,12 @@ def segment(text: str) -> list[Segment]:
         if len(spans) == 1 and short and not _TERMINAL.search(line):
             segments.append(Segment(line, line_start, line_end, "heading"))
             continue
-        segments.extend(Segment(text[s:e], s, e, "sentence") for s, e in spans)
+        # A sentence can still be furniture when it shares a line with article text:
+        # "... said on Monday. Read more: Patrols resume".
+        segments.extend(
+            Segment(text[s:e], s, e, "noise" if is_noise_line(text[s:e]) else "sentence")
+            for s, e in spans
+        )
     return segments
 
 
