@@ -15,7 +15,8 @@ STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 color:#1d232a}
 code,pre{font:13px/1.4 ui-monospace,monospace}
-pre{background:#f4f6f8;padding:.75rem;overflow-x:auto;border-radius:4px}
+pre{background:#f4f6f8;padding:.75rem;border-radius:4px;white-space:pre-wrap;
+overflow-wrap:anywhere}
 section{border-top:1px solid #d8dee4;margin-top:2rem}
 .method{display:inline-block;min-width:3.5rem;padding:0 .4rem;border-radius:3px;color:#fff;
 font-size:13px;text-align:center}
