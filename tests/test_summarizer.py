@@ -1,0 +1,232 @@
+"""Extractive selection: redundancy, position, focus, length control, offsets, input limits.
+
+A bag-of-words encoder stands in for MiniLM (tests/summarizer_fakes.py), so these run in
+milliseconds; the real models are exercised in test_summarizer_seeds.py (slow).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.article import ArticleError
+from models.extractive import Budget, relevance, select
+from models.results import Evidence
+from models.summarizer import MAX_FACT_WORDS, MAX_SENTENCES_SCORED, Summarizer
+from models.text import segment, sentences
+from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+ARTICLE = "\n\n".join(
+    [
+        "Turkish and Russian troops began joint patrols on the M4 highway in Idlib on Sunday.",
+        "Turkish and Russian troops started joint patrols on the M4 highway in Idlib on Sunday.",
+        "The patrols follow a cease-fire agreed in Moscow between the two presidents.",
+        "Residents of nearby villages said they heard drones overhead during the night.",
+        "Ankara has deployed thousands of soldiers to observation posts in the province.",
+        "The highway links the cities of Aleppo and Latakia and is vital for trade.",
+        "Washington threatened sanctions over Ankara's purchase of Russian S-400 missiles.",
+        "Officials said further joint patrols on the highway would follow next week.",
+    ]
+)
+
+
+def _summarizer() -> tuple[Summarizer, BagOfWordsEncoder, RecordingEntities]:
+    encoder, entities = BagOfWordsEncoder(), RecordingEntities()
+    return Summarizer(encoder, entities, bf16=False), encoder, entities
+
+
+def _sentence_index(text: str, start: int) -> int:
+    return [s.start for s in sentences(text)].index(start)
+
+
+def test_near_duplicate_of_a_chosen_sentence_is_never_added() -> None:
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(ARTICLE, max_sentences=3)
+    chosen = [_sentence_index(ARTICLE, s.start) for s in brief.sentences]
+    assert 0 in chosen and 1 not in chosen, chosen
+
+
+def test_with_equal_centrality_position_decides() -> None:
+    embeddings = np.eye(6, dtype=np.float32)  # every sentence equally central
+    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool))
+    assert list(np.argsort(-scores)) == [0, 1, 2, 3, 4, 5]
+    chosen = select(embeddings, scores, np.full(6, 10), Budget(3, None))
+    assert chosen == [0, 1, 2]
+
+
+def test_a_central_late_sentence_beats_a_peripheral_early_one() -> None:
+    # Sentences 0, 2, 3, 4, 5 share a topic; sentence 1 is off-topic.
+    topic = np.array([1.0, 0.0])
+    embeddings = np.array([topic, [0.0, 1.0], topic, topic, topic, topic], dtype=np.float32)
+    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool))
+    assert scores[5] > scores[1]
+
+
+def test_a_fragment_is_not_chosen_while_full_sentences_remain() -> None:
+    summarizer, _, _ = _summarizer()
+    text = "Patrols began.\n" + ARTICLE
+    brief = summarizer.summarize(text, max_sentences=3)
+    assert "Patrols began." not in brief.text
+    only_fragments = "Patrols began. They went well. Talks resumed. Akar agreed. Putin too."
+    assert len(summarizer.summarize(only_fragments, max_sentences=2).sentences) == 2
+
+
+def test_focus_pulls_in_a_late_sentence() -> None:
+    summarizer, _, _ = _summarizer()
+    target = sentences(ARTICLE)[6]  # the sanctions sentence
+    plain = summarizer.summarize(ARTICLE, max_sentences=2)
+    assert target.start not in {s.start for s in plain.sentences}
+    focused = summarizer.summarize(
+        ARTICLE, max_sentences=2, focus=[Evidence(target.text, target.start, target.end)]
+    )
+    assert target.start in {s.start for s in focused.sentences}
+    assert len(focused.sentences) == 2
+
+
+def test_focus_beyond_the_scored_cap_is_still_considered() -> None:
+    summarizer, encoder, _ = _summarizer()
+    text = _long_article(MAX_SENTENCES_SCORED + 50)
+    late = sentences(text)[MAX_SENTENCES_SCORED + 20]
+    brief = summarizer.summarize(
+        text, max_sentences=1, focus=[Evidence(late.text, late.start, late.end)]
+    )
+    assert [s.start for s in brief.sentences] == [late.start]
+    assert len(encoder.calls[-1]) == MAX_SENTENCES_SCORED + 1
+
+
+def test_word_budget_takes_whole_sentences_that_fit() -> None:
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(ARTICLE, max_sentences=None, max_words=30)
+    words = sum(len(s.text.split()) for s in brief.sentences)
+    assert len(brief.sentences) > 1 and words <= 30
+    assert brief.text == " ".join(s.text for s in brief.sentences)
+
+
+def test_word_budget_below_every_sentence_still_gives_one_sentence() -> None:
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(ARTICLE, max_sentences=None, max_words=3)
+    assert len(brief.sentences) == 1
+
+
+def test_sentence_and_word_limits_apply_together() -> None:
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(ARTICLE, max_sentences=2, max_words=200)
+    assert len(brief.sentences) == 2
+
+
+def test_neither_limit_means_the_default_three_sentences() -> None:
+    summarizer, _, _ = _summarizer()
+    assert len(summarizer.summarize(ARTICLE, max_sentences=None).sentences) == 3
+
+
+def test_a_short_article_comes_back_whole_and_cleaned_without_the_encoder() -> None:
+    summarizer, encoder, _ = _summarizer()
+    text = (
+        "Turkey and Russia agree on Idlib patrols\n\n"
+        "Turkey and Russia agree on Idlib patrols\n"
+        "By Jane Doe\n"
+        "Turkey and Russia agreed on joint patrols in Idlib.   The first one is due on Sunday.\n"
+        "Read more: Patrols resume\n"
+    )
+    brief = summarizer.summarize(text)
+    assert brief.text == (
+        "Turkey and Russia agreed on joint patrols in Idlib. The first one is due on Sunday."
+    )
+    assert [s.score for s in brief.sentences] == [1.0, 1.0]
+    assert encoder.calls == []
+
+
+def test_a_text_of_unpunctuated_lines_is_its_own_brief() -> None:
+    summarizer, _, _ = _summarizer()
+    assert summarizer.summarize("Turkey receives the second S-400 battery").text == (
+        "Turkey receives the second S-400 battery"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t\n",
+        "Read more: Turkey receives second S-400 batch\n"
+        "Photo: Turkish soldiers near Tal Abyad / AFP\n"
+        "6061172755001 b5a623e2-ab88-4c55-8180-4cc689afd1fe\nvideo\nANKARA\nBy Jane Doe\n",
+    ],
+)
+def test_nothing_to_summarize_is_an_article_error_on_text(text: str) -> None:
+    summarizer, _, _ = _summarizer()
+    with pytest.raises(ArticleError) as error:
+        summarizer.summarize(text)
+    assert error.value.field == "text"
+    assert "nothing" in error.value.message or "no article text" in error.value.message
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_offsets_slice_the_original_input_in_source_order(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(text, max_sentences=5)
+    assert len(brief.sentences) == 5
+    for sentence in brief.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert 0.0 <= sentence.score <= 1.0
+    starts = [s.start for s in brief.sentences]
+    assert starts == sorted(starts)
+    kinds = {(s.start, s.end): s.kind for s in segment(text)}
+    assert all(kinds[(s.start, s.end)] == "sentence" for s in brief.sentences)
+
+
+def test_offsets_hold_with_crlf_and_astral_characters() -> None:
+    text = (
+        "Zo\u00eb met \u00c7avu\u015fo\u011flu in Ankara on Monday for talks.\r\n"
+        "The \U0001f4f0 story ran on every front page in the country.\r\n"
+        "Officials said the talks would continue in Moscow next month.\r\n"
+        "Nothing else was agreed at the meeting, a spokesman said.\r\n"
+    )
+    summarizer, _, _ = _summarizer()
+    for sentence in summarizer.summarize(text, max_sentences=2).sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def _long_article(n_sentences: int) -> str:
+    """Distinct sentences (a repeated line would be dropped as a repeated headline)."""
+    pool = [s.text for path in sorted(SEEDS.glob("*.txt")) for s in sentences(path.read_text())]
+    return "\n".join(f"In report {i}, {pool[i % len(pool)]}" for i in range(n_sentences))
+
+
+def test_a_20000_word_article_is_scored_only_up_to_the_cap() -> None:
+    text = _long_article(800)
+    assert len(text.split()) >= 20_000
+    summarizer, encoder, entities = _summarizer()
+    brief = summarizer.summarize(text)
+    assert len(brief.sentences) == 3
+    assert [len(call) for call in encoder.calls] == [MAX_SENTENCES_SCORED]
+    assert len(entities.texts[0].split()) <= MAX_FACT_WORDS
+
+
+def test_entities_are_drawn_from_the_cleaned_opening() -> None:
+    summarizer, _, entities = _summarizer()
+    text = (SEEDS / "004_0755255ae1d6484b.txt").read_text(encoding="utf-8")
+    summarizer.summarize(text)
+    assert "6061172755001" not in entities.texts[0]
+    assert entities.texts[0].startswith("Turkish President Recep Tayyip Erdogan said")
+
+
+@pytest.mark.parametrize(("max_sentences", "max_words"), [(0, None), (None, 0), (-1, 5)])
+def test_nonpositive_limits_are_rejected(max_sentences: int | None, max_words: int | None) -> None:
+    summarizer, _, _ = _summarizer()
+    with pytest.raises(ValueError):
+        summarizer.summarize(ARTICLE, max_sentences=max_sentences, max_words=max_words)
+
+
+def test_brief_serialises_to_the_documented_shape() -> None:
+    summarizer, _, _ = _summarizer()
+    brief = summarizer.summarize(ARTICLE)
+    assert brief.backend == "extractive"
+    payload = brief.to_dict()
+    assert set(payload) == {"text", "sentences", "entities"}
+    assert set(payload["sentences"][0]) == {"text", "start", "end", "score"}
