@@ -67,8 +67,9 @@ def _build_tiny_bart(directory: Path, prefix: str = "") -> Path:
         eos_token_id=2,
         decoder_start_token_id=2,
         forced_eos_token_id=2,
-        task_specific_params={"summarization": {"prefix": prefix}} if prefix else None,
     )
+    if prefix:  # as T5 configs carry it
+        config.task_specific_params = {"summarization": {"prefix": prefix}}
     model = BartForConditionalGeneration(config)
     # Random weights may end at once; make the noise at least a few words long.
     model.generation_config.min_new_tokens = 4
