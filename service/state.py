@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -69,7 +70,24 @@ class ModelState:
 
 
 def load_state(settings: ModelSettings) -> ModelState:
-    """Load both halves; when that fails, load whichever half loads alone."""
+    """Load the models and log how long it took and what is missing."""
+    started = time.perf_counter()
+    state = _load(settings)
+    for name, reason in state.missing.items():
+        log.warning("%s not loaded: %s", name, reason, extra={"component": name})
+    log.info(
+        "models loaded",
+        extra={
+            "seconds": round(time.perf_counter() - started, 2),
+            "ready": state.ready,
+            "model": state.model_info(),
+        },
+    )
+    return state
+
+
+def _load(settings: ModelSettings) -> ModelState:
+    """Both halves; when that fails, whichever half loads alone."""
     from models.loading import load_analyzer
 
     try:
@@ -85,9 +103,6 @@ def load_state(settings: ModelSettings) -> ModelState:
         except LOAD_ERRORS as brief_error:
             missing["summarizer"] = str(brief_error)
             summarizer = None
-        state = ModelState(Analyzer(None, summarizer), missing)
-    else:  # the classifier loads alone, so the summarizer is what failed
-        state = ModelState(Analyzer(classifier, None), {"summarizer": str(first_error)})
-    for name, reason in state.missing.items():
-        log.warning("%s not loaded: %s", name, reason, extra={"component": name})
-    return state
+        return ModelState(Analyzer(None, summarizer), missing)
+    # the classifier loads alone, so the summarizer is what failed
+    return ModelState(Analyzer(classifier, None), {"summarizer": str(first_error)})

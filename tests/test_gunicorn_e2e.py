@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,11 +122,11 @@ def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         while True:
             if process.poll() is not None:
                 pytest.fail(f"gunicorn exited {process.returncode}: {log_path.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                if call(running, "GET", "/healthz")[0] == 200:
-                    break
+            booted = [line for line in running.log_lines() if line["message"] == "models loaded"]
+            if len(booted) == 2:  # both workers have loaded their models
+                break
             if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn not answering after {START_TIMEOUT} s")
+                pytest.fail(f"workers not loaded after {START_TIMEOUT} s")
             time.sleep(0.2)
         yield running
     finally:
@@ -223,16 +224,18 @@ def test_metrics_add_up_over_both_workers(server: Server) -> None:
     series = ("newsbrief_http_requests_total", 'endpoint="/v1/topics",method="GET",status="200"')
     before = metric(call(server, "GET", "/metrics")[2], *series)
     sent: list[str] = []
-    for n in range(60):  # until both workers have answered some (bounded)
-        request_id = f"topics-{n}"
-        assert (
-            call(server, "GET", "/v1/topics", headers={**AUTH, "X-Request-ID": request_id})[0]
-            == 200
-        )
-        sent.append(request_id)
-        pids = {line["pid"] for line in server.log_lines() if line.get("request_id") in sent}
-        if len(pids) == 2 and len(sent) >= 10:
-            break
+
+    def topics(request_id: str) -> int:
+        return call(server, "GET", "/v1/topics", headers={**AUTH, "X-Request-ID": request_id})[0]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for round_ in range(20):  # concurrent rounds until both workers have answered (bounded)
+            ids = [f"topics-{round_}-{n}" for n in range(6)]
+            assert list(pool.map(topics, ids)) == [200] * 6
+            sent += ids
+            pids = {line["pid"] for line in server.log_lines() if line.get("request_id") in sent}
+            if len(pids) == 2:
+                break
     assert len(pids) == 2, "one worker answered every request"
     after = metric(call(server, "GET", "/metrics")[2], *series)
     assert after - before == len(sent)

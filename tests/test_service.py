@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -105,7 +106,7 @@ def test_load_state_serves_the_classifier_when_only_the_summarizer_is_missing(
 def test_load_state_reports_a_rejected_artifact_and_keeps_the_summarizer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    summarizer = object()
+    summarizer = SimpleNamespace(backend="extractive")
 
     def fake_load(settings: Any, parts: tuple[str, ...]) -> Analyzer:
         if "topics" in parts:
