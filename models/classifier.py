@@ -14,7 +14,8 @@ import numpy as np
 
 from models.artifact import ArtifactError, load_verified, resolve_artifact
 from models.encoder import SentenceEncoder
-from models.features import document_text, featurize
+from models.features import EMBEDDING_DESIGNS, document_text
+from models.margins import margins, stage_one
 from models.results import Classification, Evidence, TopicScore
 from models.text import Segment, sentences
 
@@ -48,7 +49,7 @@ class TopicClassifier:
         self.definitions: dict[str, str] = dict(meta.get("definitions", {}))
         self.version: str = str(meta.get("version", "unversioned"))
         self.design: str = model["design"]
-        self.needs_encoder = self.design in {"embeddings", "combined"}
+        self.needs_encoder = self.design in EMBEDDING_DESIGNS
         if self.needs_encoder and encoder is None:
             raise ArtifactError(f"design {self.design!r} needs a sentence encoder")
         self._encoder = encoder if self.needs_encoder else None
@@ -70,13 +71,7 @@ class TopicClassifier:
         """Calibrated probabilities, shape (len(docs), len(labels)), for cleaned documents."""
         if not docs:
             return np.zeros((0, len(self.labels)))
-        return calibrate(self._decision(docs), self._model["calibration"])
-
-    def _decision(self, docs: Sequence[str]) -> np.ndarray:
-        features = featurize(self._model, docs, self._encoder)
-        return np.asarray(self._model["estimator"].decision_function(features)).reshape(
-            len(docs), len(self.labels)
-        )
+        return calibrate(margins(self._model, docs, self._encoder), self._model["calibration"])
 
     def predict(
         self,
@@ -119,7 +114,7 @@ class TopicClassifier:
         spans: list[Segment] = sentences(text)[:MAX_EVIDENCE_SENTENCES]
         if not spans:
             return {label: () for label in labels}
-        decision = self._decision([document_text(s.text) for s in spans])
+        decision = stage_one(self._model, [document_text(s.text) for s in spans], self._encoder)
         out: dict[str, tuple[Evidence, ...]] = {}
         for label in labels:
             column = decision[:, self.labels.index(label)]

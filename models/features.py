@@ -21,6 +21,8 @@ from models.text import clean, segment
 WINDOW_WORDS = 150
 # Windows per document: bounds the cost of very long articles (the opening carries the topic).
 MAX_WINDOWS = 8
+# Designs that read sentence embeddings (and so need the encoder at serving time).
+EMBEDDING_DESIGNS = frozenset({"embeddings", "combined"})
 # How strongly dense embeddings count against the sparse TF-IDF block in the combined design.
 EMBEDDING_WEIGHT = 1.0
 
@@ -77,9 +79,9 @@ def featurize(
     """
     design = model["design"]
     blocks = []
-    if design in {"tfidf", "combined"}:
+    if "vectorizer" in model:
         blocks.append(model["vectorizer"].transform(docs))
-    if design in {"embeddings", "combined"}:
+    if design in EMBEDDING_DESIGNS:
         if embeddings is None:
             if encoder is None:
                 raise RuntimeError(f"design {design!r} needs the sentence encoder")

@@ -13,6 +13,7 @@ from models.analyzer import Analyzer, BriefWriter, NotBuiltError, Part
 from models.artifact import ArtifactError, read_meta, resolve_artifact
 from models.classifier import TopicClassifier
 from models.encoder import SentenceEncoder
+from models.features import EMBEDDING_DESIGNS
 from models.settings import ModelSettings
 
 
@@ -24,7 +25,7 @@ def load_classifier(
         directory = resolve_artifact(settings.models_dir, settings.classifier)
     except ArtifactError as error:
         raise NotBuiltError(str(error)) from None
-    needs_encoder = read_meta(directory).get("design") in {"embeddings", "combined"}
+    needs_encoder = read_meta(directory).get("design") in EMBEDDING_DESIGNS
     return TopicClassifier.from_artifact(directory, encoder() if needs_encoder else None)
 
 

@@ -2,6 +2,7 @@
 
 Every design ends in one-vs-rest logistic regression, so all of them yield per-label linear
 margins that are Platt-calibrated the same way and explained the same way (sentence margins).
+"tfidf+sentences" adds a learned pooling of sentence margins on top (see models/margins.py).
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 
 from models.features import featurize
+from models.margins import POOLED_FEATURES, margins, pooled_features
 
-DESIGNS = ("tfidf", "embeddings", "combined")
+DESIGNS = ("tfidf", "tfidf+sentences", "embeddings", "combined")
 # Relative serving cost, used only to break near-ties in favour of the cheaper design.
-COST = {"tfidf": 1, "combined": 2, "embeddings": 3}
-REGULARISATION = {"tfidf": 30.0, "embeddings": 4.0, "combined": 30.0}
+COST = {"tfidf": 1, "tfidf+sentences": 2, "combined": 3, "embeddings": 4}
+REGULARISATION = {"tfidf": 30.0, "tfidf+sentences": 30.0, "embeddings": 4.0, "combined": 30.0}
+# Folds used to produce the out-of-fold margins the sentence pooling is fitted on.
+POOLING_FOLDS = 3
 
 
 def make_vectorizer() -> FeatureUnion:
@@ -61,8 +66,22 @@ def fit(
     seed: int,
 ) -> dict[str, Any]:
     """Fit a design on cleaned documents; returns the picklable model dict (uncalibrated)."""
+    model = _fit_linear(design, labels, docs, y, embeddings, seed)
+    if design == "tfidf+sentences":
+        model["pooling"] = _fit_pooling(design, labels, docs, y, seed)
+    return model
+
+
+def _fit_linear(
+    design: str,
+    labels: tuple[str, ...],
+    docs: list[str],
+    y: np.ndarray,
+    embeddings: np.ndarray | None,
+    seed: int,
+) -> dict[str, Any]:
     model: dict[str, Any] = {"design": design, "labels": labels}
-    if design in {"tfidf", "combined"}:
+    if design in {"tfidf", "tfidf+sentences", "combined"}:
         model["vectorizer"] = make_vectorizer().fit(docs)
     features = featurize(model, docs, None, embeddings)
     estimator = OneVsRestClassifier(
@@ -78,6 +97,23 @@ def fit(
     return model
 
 
+def _fit_pooling(
+    design: str, labels: tuple[str, ...], docs: list[str], y: np.ndarray, seed: int
+) -> np.ndarray:
+    """Pooling weights fitted on out-of-fold pooled features, so they see honest margins."""
+    features = np.zeros((len(docs), len(labels), POOLED_FEATURES))
+    splitter = KFold(n_splits=POOLING_FOLDS, shuffle=True, random_state=seed)
+    for train_idx, held_idx in splitter.split(docs):
+        inner = _fit_linear(
+            design, labels, [docs[i] for i in train_idx], y[train_idx], None, seed
+        )
+        features[held_idx] = pooled_features(inner, [docs[i] for i in held_idx])
+    weights = np.zeros((len(labels), POOLED_FEATURES + 1))
+    for j in range(len(labels)):
+        lr = LogisticRegression(C=1.0).fit(features[:, j, :], y[:, j])
+        weights[j, :-1], weights[j, -1] = lr.coef_[0], lr.intercept_[0]
+    return weights
+
+
 def decision(model: dict[str, Any], docs: list[str], embeddings: np.ndarray | None) -> np.ndarray:
-    features = featurize(model, docs, None, embeddings)
-    return np.asarray(model["estimator"].decision_function(features)).reshape(len(docs), -1)
+    return margins(model, docs, None, embeddings)

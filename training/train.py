@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from models.artifact import ArtifactError, resolve_artifact, verify, write
 from models.classifier import calibrate
 from models.encoder import SentenceEncoder
-from models.features import document_embeddings, document_text
+from models.features import EMBEDDING_DESIGNS, document_embeddings, document_text
 from models.settings import ModelSettings
 from training import designs
 from training.corpus import (
@@ -122,7 +122,7 @@ def train(
     y = indicator([a.labels for a in train_articles], labels)
     encoder = None
     embeddings = None
-    if any(d in {"embeddings", "combined"} for d in candidate_designs):
+    if any(d in EMBEDDING_DESIGNS for d in candidate_designs):
         encoder = SentenceEncoder()
         _log(f"encoding {len(docs)} training documents")
         embeddings = document_embeddings(encoder, docs)
@@ -151,7 +151,7 @@ def train(
         "definitions": {label: definitions.get(label, "") for label in labels},
         "thresholds": {k: round(v, 4) for k, v in chosen["thresholds"].items()},
         "design": design,
-        "encoder": encoder.name if encoder is not None and design != "tfidf" else None,
+        "encoder": encoder.name if encoder is not None and design in EMBEDDING_DESIGNS else None,
         "seed": SEED,
         "training_data": {"sha256": data_hash, "n": len(train_articles)},
         "metrics": {
