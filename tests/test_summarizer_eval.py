@@ -1,0 +1,105 @@
+"""Brief evaluation: references joined to articles, the baselines, the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.summarizer import Summarizer
+from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
+from training.brief_eval import lead, load_cases, main, pagerank, textrank
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "brief_eval"
+REFERENCES = FIXTURE / "reference_briefs.jsonl"
+
+
+def _summarize(text: str) -> str:
+    summarizer = Summarizer(BagOfWordsEncoder(), RecordingEntities(), bf16=False)
+    return summarizer.summarize(text, max_sentences=3).text
+
+
+def test_references_join_corpus_articles_and_unknown_ids_are_reported() -> None:
+    cases, missing = load_cases(REFERENCES, FIXTURE)
+    assert [c.id for c in cases] == ["a", "b"]  # "c" has no reference
+    assert missing == ["zz-missing"]
+    assert cases[0].text.startswith("Joint patrols begin")
+
+
+def test_lead_takes_the_first_article_sentences_not_furniture() -> None:
+    (case, _), _ = load_cases(REFERENCES, FIXTURE)
+    assert lead(case.text, 1) == (
+        "Turkey and Russia began joint patrols on the M4 highway in Idlib on Sunday."
+    )
+
+
+def test_pagerank_favours_the_hub_and_sums_to_one() -> None:
+    chain = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float)
+    scores = pagerank(chain)
+    assert scores.sum() == pytest.approx(1.0)
+    assert scores[1] > scores[0] == pytest.approx(scores[2])
+    assert pagerank(np.zeros((4, 4))) == pytest.approx(np.full(4, 0.25))
+
+
+def test_textrank_picks_the_sentence_sharing_most_words_with_the_others() -> None:
+    text = (
+        "Zebras graze quietly.\n"
+        "Turkish and Russian troops began joint patrols in Idlib.\n"
+        "Turkish troops began patrols.\n"
+        "Russian troops began patrols.\n"
+        "Joint patrols began in Idlib.\n"
+        "Penguins swim far."
+    )
+    hub = "Turkish and Russian troops began joint patrols in Idlib."
+    assert textrank(text, 1) == hub
+    chosen = textrank(text, 3)
+    assert hub in chosen and "Zebras" not in chosen and "Penguins" not in chosen
+
+
+def test_report_scores_every_system_on_the_same_articles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--references", str(REFERENCES), "--data", str(FIXTURE), "--json"]
+    assert main(argv, summarize=_summarize) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 2
+    assert report["missing_ids"] == ["zz-missing"]
+    assert set(report["systems"]) == {"summarizer", "lead-3", "textrank"}
+    # Article a's reference is its lead; article b's shares no word with anything.
+    assert report["systems"]["lead-3"]["rouge1"] == pytest.approx(0.5)
+    assert report["systems"]["lead-3"]["rougeL"] == pytest.approx(0.5)
+    for row in report["systems"].values():
+        assert 0.0 <= row["rouge2"] <= row["rouge1"] <= 0.5
+        assert row["failures"] == 0
+
+
+def test_an_article_the_system_cannot_brief_scores_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "corpus.jsonl").write_text(
+        json.dumps({"id": "n", "text": "Read more: nothing\nvideo", "labels": []}) + "\n"
+    )
+    references = tmp_path / "reference_briefs.jsonl"
+    references.write_text(json.dumps({"id": "n", "reference": "Nothing happened."}) + "\n")
+    argv = ["--references", str(references), "--data", str(tmp_path), "--json"]
+    assert main(argv, summarize=_summarize) == 0
+    summarizer_row = json.loads(capsys.readouterr().out)["systems"]["summarizer"]
+    assert summarizer_row["failures"] == 1 and summarizer_row["rouge1"] == 0.0
+
+
+def test_without_references_there_is_nothing_to_evaluate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--references", str(tmp_path / "none.jsonl"), "--data", str(FIXTURE)]
+    assert main(argv, summarize=_summarize) == 0
+    assert "no reference briefs yet" in capsys.readouterr().err
+
+
+def test_the_table_names_each_system(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--references", str(REFERENCES), "--data", str(FIXTURE)], summarize=_summarize)
+    table = capsys.readouterr().out
+    assert "2 articles with a reference" in table
+    for name in ("summarizer", "lead-3", "textrank"):
+        assert name in table
