@@ -61,3 +61,19 @@ def app(small_classifier: TopicClassifier):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def entity_extractor():  # type: ignore[no-untyped-def]
+    """spaCy's small English NER (models.entities), loaded once."""
+    from models.entities import EntityExtractor
+
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="session")
+def summarizer(encoder: SentenceEncoder, entity_extractor):  # type: ignore[no-untyped-def]
+    """The extractive summarizer on the shared real encoder and NER, as the service builds it."""
+    from models.summarizer import Summarizer
+
+    return Summarizer(encoder, entity_extractor)
