@@ -77,3 +77,12 @@ def summarizer(encoder: SentenceEncoder, entity_extractor):  # type: ignore[no-u
     from models.summarizer import Summarizer
 
     return Summarizer(encoder, entity_extractor)
+
+
+@pytest.fixture(scope="session")
+def full_analyzer(classifier: TopicClassifier, summarizer):  # type: ignore[no-untyped-def]
+    """The trained classifier and the real summarizer behind one Analyzer, as a server worker
+    runs them (sharing the session's encoder and spaCy model)."""
+    from models.analyzer import Analyzer
+
+    return Analyzer(classifier, summarizer)

@@ -214,3 +214,34 @@ def test_docs_curl_examples_are_the_documented_examples(client: FlaskClient) -> 
     bodies = [json.loads(b) for b in re.findall(r"-d '([^']*)'", html.unescape(page))]
     for example in examples.values():
         assert example["value"] in bodies
+
+
+class ExplodingSummarizer:
+    backend = "boom"
+
+    def summarize(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("unexpected")
+
+
+@pytest.mark.slow
+def test_with_the_real_models_the_remaining_outcomes_match_too(full_analyzer: Analyzer) -> None:
+    small = ServiceConfig(max_body_bytes=4096, max_chars=500, max_batch=2)
+    full = create_app({"ANALYZER": full_analyzer, "SERVICE": small}).test_client()
+    broken = create_app(
+        {"ANALYZER": Analyzer(full_analyzer.classifier, ExplodingSummarizer())}  # type: ignore[arg-type]
+    ).test_client()
+    document = spec_of(full)
+    reached = {("/readyz", "get", check_response(document, "/readyz", "get", full.get("/readyz")))}
+    for path in ("/v1/analyze", "/v1/summarize"):
+        for name, method, case_path, kwargs in _cases():
+            if name == "app" and case_path == path:
+                response = full.open(path, method="POST", **kwargs)
+                reached.add((path, method, check_response(document, path, method, response)))
+        response = broken.post(path, json={"text": TEXT})
+        reached.add((path, "post", check_response(document, path, "post", response)))
+    expected = {
+        (path, "post", status)
+        for path in ("/v1/analyze", "/v1/summarize")
+        for status in NEEDS_SUMMARIZER
+    } | {("/readyz", "get", "200")}
+    assert expected <= reached
