@@ -44,6 +44,7 @@ train: $(STAMP) ## retrain the classifier on the bundled corpus
 
 eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
 	$(NEWSBRIEF) evaluate
+	$(PY) -m training.brief_eval
 
 bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
 	$(PY) -m bench
