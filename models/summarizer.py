@@ -51,13 +51,15 @@ class EntityFinder(Protocol):
 class Prepared:
     """An article ready for a backend: candidate sentences in source order, and what goes
     with them (their index among the article's sentences, whether the caller focused on them);
-    ``facts_text`` is the cleaned opening the key facts are drawn from.
+    ``truncated`` when the article has sentences beyond the backend's cap; ``facts_text`` is
+    the cleaned opening the key facts are drawn from.
     """
 
     text: str
     sentences: tuple[Segment, ...]
     positions: np.ndarray
     focus: np.ndarray
+    truncated: bool
     facts_text: str
     budget: Budget
 
@@ -168,6 +170,7 @@ class BriefPipeline(abc.ABC):
             sentences=tuple(article[i] for i in chosen),
             positions=np.array(chosen, dtype=np.float64),
             focus=np.array([_overlaps(article[i], focus) for i in chosen], dtype=bool),
+            truncated=len(article) > self.sentence_cap,
             facts_text=clean(text[: _facts_cutoff(article)]),
             budget=budget,
         )
@@ -221,10 +224,10 @@ class Summarizer(BriefPipeline):
             return self.encoder.encode(texts)
 
     def forward(self, prepared: Prepared) -> Draft:
-        """A short article (everything fits the budget) comes back whole, without the encoder;
+        """A short article (all of it fits the budget) comes back whole, without the encoder;
         its sentences score WHOLE_ARTICLE_SCORE."""
         words = prepared.word_counts
-        if prepared.budget.fits(words):
+        if not prepared.truncated and prepared.budget.fits(words):
             picks = [(s, WHOLE_ARTICLE_SCORE) for s in prepared.sentences]
         else:
             embeddings = self._embed([s.text for s in prepared.sentences])

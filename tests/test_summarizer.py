@@ -140,6 +140,14 @@ def test_a_short_article_comes_back_whole_and_cleaned_without_the_encoder() -> N
     assert encoder.calls == []
 
 
+def test_a_long_article_under_a_large_word_budget_is_still_selected() -> None:
+    summarizer, encoder, _ = _summarizer()
+    text = _long_article(MAX_SENTENCES_SCORED + 10)
+    brief = summarizer.summarize(text, max_sentences=None, max_words=1000)
+    assert [len(call) for call in encoder.calls] == [MAX_SENTENCES_SCORED]
+    assert sum(len(s.text.split()) for s in brief.sentences) <= 1000
+
+
 def test_a_text_of_unpunctuated_lines_is_its_own_brief() -> None:
     summarizer, _, _ = _summarizer()
     assert summarizer.summarize("Turkey receives the second S-400 battery").text == (
