@@ -50,9 +50,7 @@ def load_analyzer(settings: ModelSettings, parts: Sequence[Part]) -> Analyzer:
     return Analyzer(classifier, summarizer)
 
 
-def load_summarizer(
-    settings: ModelSettings, encoder: Callable[[], SentenceEncoder]
-) -> BriefWriter:
+def load_summarizer(settings: ModelSettings, encoder: Callable[[], SentenceEncoder]) -> BriefWriter:
     """The configured brief writer with its spaCy key-fact extractor: extractive on the shared
     encoder, or abstractive from the local seq2seq model directory."""
     from models.entities import EntityExtractor
