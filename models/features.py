@@ -20,7 +20,7 @@ from models.text import clean, segment
 # so nothing is truncated away.
 WINDOW_WORDS = 150
 # Windows per document: bounds the cost of very long articles (the opening carries the topic).
-MAX_WINDOWS = 8
+MAX_WINDOWS = 4
 # Designs that read sentence embeddings (and so need the encoder at serving time).
 EMBEDDING_DESIGNS = frozenset({"embeddings", "combined"})
 # How strongly dense embeddings count against the sparse TF-IDF block in the combined design.

@@ -23,6 +23,8 @@ DESIGNS = ("tfidf", "tfidf+sentences", "embeddings", "combined")
 # Relative serving cost, used only to break near-ties in favour of the cheaper design.
 COST = {"tfidf": 1, "tfidf+sentences": 2, "combined": 3, "embeddings": 4}
 REGULARISATION = {"tfidf": 30.0, "tfidf+sentences": 30.0, "embeddings": 4.0, "combined": 30.0}
+# Labels fitted in parallel (one per core on the 2-core target machine).
+TRAINING_JOBS = 2
 # Folds used to produce the out-of-fold margins the sentence pooling is fitted on.
 POOLING_FOLDS = 3
 
@@ -91,7 +93,8 @@ def _fit_linear(
             max_iter=5000,
             solver="liblinear",
             random_state=seed,
-        )
+        ),
+        n_jobs=TRAINING_JOBS,
     )
     model["estimator"] = estimator.fit(features, y)
     return model
