@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app, g, request
 
 from models.settings import ModelSettings
 from service import auth, errors
+from service.artifact_check import check_classifier_artifact
 from service.config import ServiceConfig
 from service.metrics import Metrics
 from service.routes import api
@@ -34,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` may hold ``SERVICE`` (a ServiceConfig), ``MODELS`` (a ModelSettings) or
     ``ANALYZER`` (a ready models.analyzer.Analyzer, so tests need not reload models); both
     settings default to the environment. Other keys go into ``app.config`` as they are.
+    Raises models.artifact.ArtifactError when the classifier artifact is built but fails
+    verification; a model that is not built only makes the app not ready.
     """
     config = dict(config or {})
     service_config: ServiceConfig = config.pop("SERVICE", None) or ServiceConfig.from_env()
@@ -45,7 +48,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = service_config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep result fields in spec order
     app.extensions["newsbrief.config"] = service_config
-    state = ModelState.of(analyzer) if analyzer is not None else load_state(model_settings)
+    if analyzer is not None:
+        state = ModelState.of(analyzer)
+    else:
+        check_classifier_artifact(model_settings)  # a broken artifact stops the start here
+        state = load_state(model_settings)
     app.extensions["newsbrief.state"] = state
     metrics = Metrics()
     metrics.ready.set(1 if state.ready else 0)

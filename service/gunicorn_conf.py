@@ -21,11 +21,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from models.settings import env_int
+from models.artifact import ArtifactError
+from models.settings import ConfigError, ModelSettings, env_int
+from service.artifact_check import check_classifier_artifact
 from service.config import ServerConfig, available_cores
 from service.logs import logging_config
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The exit status of a start refused for a broken artifact or bad model settings (as the CLI's
+# "could not start").
+REFUSED_EXIT_STATUS = 2
 
 _server = ServerConfig.from_env()
 # Torch intra-op threads per worker: the cores shared out between workers, unless set.
@@ -58,6 +63,21 @@ _created_metrics_dir: list[str] = []
 
 
 def on_starting(server: Any) -> None:
+    """Refuse a broken artifact, then give this run an empty metrics directory.
+
+    The artifact is checked here, in the master, before any worker exists: otherwise every
+    worker would fail on it in turn and gunicorn would report only "Worker failed to boot".
+    A missing artifact is not refused (the service starts and reports it on /readyz).
+    """
+    try:
+        check_classifier_artifact(ModelSettings.from_env())
+    except (ArtifactError, ConfigError) as error:
+        server.log.error("refusing to start: %s", error)
+        raise SystemExit(REFUSED_EXIT_STATUS) from None
+    _fresh_metrics_dir(server)
+
+
+def _fresh_metrics_dir(server: Any) -> None:
     """Give this run an empty metrics directory before any worker exists.
 
     Stale files from an earlier run would be merged into /metrics as if they were live, so a

@@ -1,8 +1,10 @@
 """The models one worker serves with, loaded once in the app factory, and what is missing.
 
-A worker must start even when a model is not built (or its artifact fails verification): it
-then answers /healthz, reports the reason on /readyz, serves whichever half is available and
-answers 503 naming the missing part for the rest, instead of crash-looping without a word.
+A worker must start even when a model is not built: it then answers /healthz, reports the
+reason on /readyz, serves whichever half is available and answers 503 naming the missing part
+for the rest, instead of crash-looping without a word. An artifact that is built but fails
+verification is not "missing" but broken: its ArtifactError stops the start
+(service/artifact_check.py says why).
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from models.analyzer import AnalysisOptions, Analyzer, NotBuiltError, Part
-from models.artifact import ArtifactError
 from models.settings import ModelSettings
 
 log = logging.getLogger("newsbrief.service")
 
 # The component behind each part, as clients and operators know it.
 COMPONENTS: dict[Part, str] = {"topics": "classifier", "brief": "summarizer"}
-# Why a part could not be loaded: not built, failed verification, or a path that is wrong.
-LOAD_ERRORS = (NotBuiltError, ArtifactError, OSError)
+# Why a part could not be loaded: not built, or a path that is wrong. An ArtifactError is not
+# among them: it propagates and stops the start.
+LOAD_ERRORS = (NotBuiltError, OSError)
 
 
 @dataclass

@@ -103,7 +103,7 @@ def test_load_state_serves_the_classifier_when_only_the_summarizer_is_missing(
     assert calls == [("topics", "brief"), ("topics",)]
 
 
-def test_load_state_reports_a_rejected_artifact_and_keeps_the_summarizer(
+def test_load_state_lets_a_rejected_artifact_stop_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     summarizer = SimpleNamespace(backend="extractive")
@@ -114,9 +114,8 @@ def test_load_state_reports_a_rejected_artifact_and_keeps_the_summarizer(
         return Analyzer(None, summarizer)  # type: ignore[arg-type]
 
     monkeypatch.setattr("models.loading.load_analyzer", fake_load)
-    state = load_state(object())  # type: ignore[arg-type]
-    assert state.analyzer.summarizer is summarizer
-    assert state.missing == {"classifier": "topics-1 checksum mismatch; retrain it"}
+    with pytest.raises(ArtifactError, match="checksum mismatch"):
+        load_state(object())  # type: ignore[arg-type]
 
 
 def test_app_starts_and_reports_reasons_when_nothing_loads(
