@@ -29,7 +29,7 @@ def main() -> int:
     parser.add_argument("--skip-http", action="store_true", help="in-process figures only")
     args = parser.parse_args()
 
-    from training.brief_eval import lead3, textrank
+    from training.brief_eval import lead, textrank
 
     analyzer = load_analyzer(ModelSettings.from_env(), ["topics", "brief"])
     results: dict[str, Any] = {
@@ -38,7 +38,7 @@ def main() -> int:
         "classifier": {"version": analyzer.classifier.version, "design": analyzer.classifier.design}
         if analyzer.classifier is not None
         else None,
-        "latency": inprocess.latency(analyzer, {"lead3": lead3, "textrank": textrank}),
+        "latency": inprocess.latency(analyzer, {"lead3": lead, "textrank": textrank}),
         "batch_scaling": inprocess.batch_scaling(analyzer),
         "peak_rss_mib": inprocess.peak_rss_mib(),
         "cold_start": inprocess.cold_start(),

@@ -1,8 +1,11 @@
-"""A small closed-loop HTTP/1.1 load generator on asyncio (keep-alive, bounded in time and count).
+"""A small closed-loop HTTP/1.1 load generator on asyncio (bounded in time and count).
 
-Closed loop: each of ``concurrency`` connections sends its next request as soon as the previous
-answer arrives, which is how a pipeline calling the service behaves. Only loopback targets are
-accepted; the run stops by itself after ``seconds`` or ``max_requests``.
+Closed loop: each of ``concurrency`` clients sends its next request as soon as the previous
+answer arrives, which is how a pipeline calling the service behaves. Each request opens its
+own connection (``Connection: close``), as many independent callers would: gunicorn hands a
+kept-alive connection to one worker for good, so a handful of long-lived connections would
+measure one worker, not the service. Only loopback targets are accepted; the run stops by
+itself after ``seconds`` or ``max_requests``.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ def run_load(
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     request = (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n{extra}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n{extra}\r\n"
     ).encode() + body
     result = LoadResult(concurrency, seconds)
     budget = [max_requests]
