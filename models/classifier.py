@@ -14,17 +14,14 @@ import numpy as np
 
 from models.artifact import ArtifactError, load_verified, resolve_artifact
 from models.encoder import SentenceEncoder
-from models.features import EMBEDDING_DESIGNS, document_text
-from models.margins import margins, stage_one
+from models.features import EMBEDDING_DESIGNS, Parts, article_parts
+from models.margins import margins
 from models.results import Classification, Evidence, TopicScore
-from models.text import Segment, sentences
 
 # Evidence sentences per predicted label.
 MAX_EVIDENCE = 3
 # Further evidence sentences must score at least this share of the best one's margin.
 EVIDENCE_RELATIVE = 0.5
-# Sentences scored for evidence: bounds the cost on very long articles.
-MAX_EVIDENCE_SENTENCES = 400
 
 
 def calibrate(decision: np.ndarray, calibration: np.ndarray) -> np.ndarray:
@@ -53,7 +50,7 @@ class TopicClassifier:
         if self.needs_encoder and encoder is None:
             raise ArtifactError(f"design {self.design!r} needs a sentence encoder")
         self._encoder = encoder if self.needs_encoder else None
-        self._threshold_vector = np.array([self.thresholds[label] for label in self.labels])
+        self._cut = np.array([self.thresholds[label] for label in self.labels])
 
     @classmethod
     def from_artifact(cls, path: Path, encoder: SentenceEncoder | None = None) -> TopicClassifier:
@@ -67,11 +64,14 @@ class TopicClassifier:
     ) -> TopicClassifier:
         return cls.from_artifact(resolve_artifact(models_dir, name), encoder)
 
-    def score(self, docs: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape (len(docs), len(labels)), for cleaned documents."""
-        if not docs:
-            return np.zeros((0, len(self.labels)))
-        return calibrate(margins(self._model, docs, self._encoder), self._model["calibration"])
+    def score(self, parts: Sequence[Parts]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Calibrated probabilities (articles x labels) and each article's sentence margins."""
+        if not parts:
+            return np.zeros((0, len(self.labels))), []
+        scored = margins(
+            self._model, [p.doc for p in parts], [p.units for p in parts], self._encoder
+        )
+        return calibrate(scored.documents, self._model["calibration"]), scored.units
 
     def predict(
         self,
@@ -81,20 +81,15 @@ class TopicClassifier:
     ) -> list[Classification]:
         """Every label's score; labels over their threshold (or ``min_score``) with evidence."""
         titles = titles if titles is not None else [""] * len(texts)
-        probabilities = self.score(
-            [document_text(t, h) for t, h in zip(texts, titles, strict=True)]
-        )
+        parts = [article_parts(t, h) for t, h in zip(texts, titles, strict=True)]
+        probabilities, unit_margins = self.score(parts)
+        cut = np.full(len(self.labels), min_score) if min_score is not None else self._cut
         results = []
-        for text, row in zip(texts, probabilities, strict=True):
-            cut = (
-                np.full(len(self.labels), min_score)
-                if min_score is not None
-                else self._threshold_vector
-            )
-            chosen = [i for i in np.argsort(-row) if row[i] >= cut[i]]
-            evidence = self._evidence(text, [self.labels[i] for i in chosen])
+        for part, row, units in zip(parts, probabilities, unit_margins, strict=True):
+            chosen = [int(i) for i in np.argsort(-row) if row[i] >= cut[i]]
             topics = tuple(
-                TopicScore(self.labels[i], float(row[i]), evidence[self.labels[i]]) for i in chosen
+                TopicScore(self.labels[i], float(row[i]), self._evidence(part, units, i))
+                for i in chosen
             )
             scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
             results.append(Classification(scores, topics))
@@ -105,29 +100,22 @@ class TopicClassifier:
         unknown = [label for label in labels if label not in self.labels]
         if unknown:
             raise ValueError(f"unknown labels: {unknown}")
-        return self._evidence(text, list(labels))
+        part = article_parts(text)
+        _, [units] = self.score([part])
+        return {label: self._evidence(part, units, self.labels.index(label)) for label in labels}
 
-    def _evidence(self, text: str, labels: Sequence[str]) -> dict[str, tuple[Evidence, ...]]:
-        """Rank the article's sentences by the model's margin for each label, scored alone."""
-        if not labels:
-            return {}
-        spans: list[Segment] = sentences(text)[:MAX_EVIDENCE_SENTENCES]
-        if not spans:
-            return {label: () for label in labels}
-        decision = stage_one(self._model, [document_text(s.text) for s in spans], self._encoder)
-        out: dict[str, tuple[Evidence, ...]] = {}
-        for label in labels:
-            column = decision[:, self.labels.index(label)]
-            order = np.argsort(-column)
-            best = column[order[0]]
-            floor = column.min()
-            picked = [order[0]] + [
-                i
-                for i in order[1:MAX_EVIDENCE]
-                if column[i] > 0 or (column[i] - floor) >= EVIDENCE_RELATIVE * (best - floor)
-            ]
-            picked = sorted(int(i) for i in picked[:MAX_EVIDENCE])
-            out[label] = tuple(
-                Evidence(spans[i].text, spans[i].start, spans[i].end) for i in picked
-            )
-        return out
+    @staticmethod
+    def _evidence(part: Parts, unit_margins: np.ndarray, label: int) -> tuple[Evidence, ...]:
+        """The sentences with the largest margins for one label, in source order."""
+        if not part.spans:
+            return ()
+        column = unit_margins[:, label]
+        order = np.argsort(-column)
+        best, floor = column[order[0]], column.min()
+        picked = [order[0]] + [
+            i
+            for i in order[1:MAX_EVIDENCE]
+            if column[i] > 0 or (column[i] - floor) >= EVIDENCE_RELATIVE * (best - floor)
+        ]
+        spans = [part.spans[int(i)] for i in sorted(picked)]
+        return tuple(Evidence(s.text, s.start, s.end) for s in spans)

@@ -7,14 +7,16 @@ never duplicated.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from models.encoder import SentenceEncoder
-from models.text import clean, segment
+from models.text import Segment, clean, segment
 
 # Words per encoder window when embedding a whole document: under MiniLM's 256-token limit,
 # so nothing is truncated away.
@@ -27,10 +29,37 @@ EMBEDDING_DESIGNS = frozenset({"embeddings", "combined"})
 EMBEDDING_WEIGHT = 1.0
 
 
+# Sentences scored per article (pooling and evidence): bounds the cost of very long input.
+MAX_UNITS = 400
+
+
 def document_text(text: str, title: str = "") -> str:
     """What the classifier reads: the title and the article with page furniture removed."""
     body = clean(text)
     return f"{title.strip()}\n{body}" if title.strip() else body
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """An article as the classifier reads it: the whole document and its scored sentences.
+
+    ``spans`` keep offsets into the original text (evidence); ``units`` are their normalised
+    texts as the model sees them (sentence pooling), or the whole document if none were found.
+    """
+
+    doc: str
+    spans: tuple[Segment, ...]
+    units: tuple[str, ...]
+
+
+def article_parts(text: str, title: str = "") -> Parts:
+    """Segment once, derive document and sentences from the same segmentation."""
+    segments = segment(text)
+    body = unicodedata.normalize("NFKC", "\n".join(s.text for s in segments if s.kind != "noise"))
+    doc = f"{title.strip()}\n{body}" if title.strip() else body
+    spans = tuple(s for s in segments if s.kind == "sentence")[:MAX_UNITS]
+    units = tuple(unicodedata.normalize("NFKC", s.text) for s in spans) or (doc,)
+    return Parts(doc, spans, units)
 
 
 def _windows(text: str) -> list[str]:

@@ -5,20 +5,31 @@ A model dict is ``{"design", "labels", "estimator", ...}``. The "tfidf+sentences
 best sentence margins) plus a bias. Pooling lets one strong sentence carry a topic that a long
 article reports only briefly, which a whole-document bag of words dilutes; the weights are
 learned, so a passing clause in a long article still counts for little.
+
+Documents and their sentences are featurised in one call, and the sentence margins serve both
+pooling and evidence, so an article is read once per prediction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from models.encoder import SentenceEncoder
 from models.features import featurize
-from models.text import sentences
 
 POOLED_FEATURES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """Final per-document margins, and the underlying model's margins for each sentence."""
+
+    documents: np.ndarray
+    units: list[np.ndarray]
 
 
 def stage_one(
@@ -32,21 +43,11 @@ def stage_one(
     return np.asarray(model["estimator"].decision_function(features)).reshape(len(docs), -1)
 
 
-def sentence_units(doc: str) -> list[str]:
-    """The sentences (and headings) a cleaned document is pooled over."""
-    return [s.text for s in sentences(doc)] or [doc]
-
-
-def pooled_features(model: dict[str, Any], docs: Sequence[str]) -> np.ndarray:
+def pooled_features(doc_margins: np.ndarray, unit_margins: Sequence[np.ndarray]) -> np.ndarray:
     """(docs, labels, POOLED_FEATURES): document margin, best and top-two sentence margins."""
-    doc_margins = stage_one(model, docs, None)
-    units = [sentence_units(doc) for doc in docs]
-    flat = stage_one(model, [u for us in units for u in us], None)
-    out = np.zeros((len(docs), doc_margins.shape[1], POOLED_FEATURES))
-    position = 0
-    for i, us in enumerate(units):
-        ranked = -np.sort(-flat[position : position + len(us)], axis=0)
-        position += len(us)
+    out = np.zeros((len(doc_margins), doc_margins.shape[1], POOLED_FEATURES))
+    for i, units in enumerate(unit_margins):
+        ranked = -np.sort(-units, axis=0)
         out[i, :, 0] = doc_margins[i]
         out[i, :, 1] = ranked[0]
         out[i, :, 2] = ranked[:2].mean(axis=0)
@@ -61,10 +62,24 @@ def apply_pooling(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
 def margins(
     model: dict[str, Any],
     docs: Sequence[str],
-    encoder: SentenceEncoder | None,
+    units: Sequence[Sequence[str]] | None = None,
+    encoder: SentenceEncoder | None = None,
     embeddings: np.ndarray | None = None,
-) -> np.ndarray:
-    """The model's final per-label margins for cleaned documents."""
+) -> Margins:
+    """Score cleaned documents and, when given, their sentence units (``units[i]`` for doc i).
+
+    Without units only document margins are computed (training of designs without pooling,
+    where ``embeddings`` may carry precomputed document vectors).
+    """
+    if units is None:
+        if model.get("pooling") is not None:
+            raise ValueError("a pooling design needs the documents' sentence units")
+        return Margins(stage_one(model, docs, encoder, embeddings), [])
+    flat = [u for us in units for u in us]
+    scored = stage_one(model, [*docs, *flat], encoder)
+    documents, rest = scored[: len(docs)], scored[len(docs) :]
+    bounds = np.cumsum([0, *(len(us) for us in units)])
+    per_doc = [rest[bounds[i] : bounds[i + 1]] for i in range(len(docs))]
     if model.get("pooling") is not None:
-        return apply_pooling(model["pooling"], pooled_features(model, docs))
-    return stage_one(model, docs, encoder, embeddings)
+        documents = apply_pooling(model["pooling"], pooled_features(documents, per_doc))
+    return Margins(documents, per_doc)

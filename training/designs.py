@@ -16,7 +16,7 @@ from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 
-from models.features import featurize
+from models.features import Parts, featurize
 from models.margins import POOLED_FEATURES, margins, pooled_features
 
 DESIGNS = ("tfidf", "tfidf+sentences", "embeddings", "combined")
@@ -62,15 +62,15 @@ def make_vectorizer() -> FeatureUnion:
 def fit(
     design: str,
     labels: tuple[str, ...],
-    docs: list[str],
+    parts: list[Parts],
     y: np.ndarray,
     embeddings: np.ndarray | None,
     seed: int,
 ) -> dict[str, Any]:
-    """Fit a design on cleaned documents; returns the picklable model dict (uncalibrated)."""
-    model = _fit_linear(design, labels, docs, y, embeddings, seed)
+    """Fit a design on prepared articles; returns the picklable model dict (uncalibrated)."""
+    model = _fit_linear(design, labels, [p.doc for p in parts], y, embeddings, seed)
     if design == "tfidf+sentences":
-        model["pooling"] = _fit_pooling(design, labels, docs, y, seed)
+        model["pooling"] = _fit_pooling(design, labels, parts, y, seed)
     return model
 
 
@@ -101,16 +101,18 @@ def _fit_linear(
 
 
 def _fit_pooling(
-    design: str, labels: tuple[str, ...], docs: list[str], y: np.ndarray, seed: int
+    design: str, labels: tuple[str, ...], parts: list[Parts], y: np.ndarray, seed: int
 ) -> np.ndarray:
     """Pooling weights fitted on out-of-fold pooled features, so they see honest margins."""
-    features = np.zeros((len(docs), len(labels), POOLED_FEATURES))
+    features = np.zeros((len(parts), len(labels), POOLED_FEATURES))
     splitter = KFold(n_splits=POOLING_FOLDS, shuffle=True, random_state=seed)
-    for train_idx, held_idx in splitter.split(docs):
+    for train_idx, held_idx in splitter.split(parts):
         inner = _fit_linear(
-            design, labels, [docs[i] for i in train_idx], y[train_idx], None, seed
+            design, labels, [parts[i].doc for i in train_idx], y[train_idx], None, seed
         )
-        features[held_idx] = pooled_features(inner, [docs[i] for i in held_idx])
+        held = [parts[i] for i in held_idx]
+        scored = margins(inner, [p.doc for p in held], [p.units for p in held])
+        features[held_idx] = pooled_features(scored.documents, scored.units)
     weights = np.zeros((len(labels), POOLED_FEATURES + 1))
     for j in range(len(labels)):
         lr = LogisticRegression(C=1.0).fit(features[:, j, :], y[:, j])
@@ -118,5 +120,9 @@ def _fit_pooling(
     return weights
 
 
-def decision(model: dict[str, Any], docs: list[str], embeddings: np.ndarray | None) -> np.ndarray:
-    return margins(model, docs, None, embeddings)
+def decision(
+    model: dict[str, Any], parts: list[Parts], embeddings: np.ndarray | None
+) -> np.ndarray:
+    """Final margins, as the served classifier computes them."""
+    units = [p.units for p in parts] if model.get("pooling") is not None else None
+    return margins(model, [p.doc for p in parts], units, None, embeddings).documents

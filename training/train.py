@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from models.artifact import ArtifactError, resolve_artifact, verify, write
 from models.classifier import calibrate
 from models.encoder import SentenceEncoder
-from models.features import EMBEDDING_DESIGNS, document_embeddings, document_text
+from models.features import EMBEDDING_DESIGNS, Parts, article_parts, document_embeddings
 from models.settings import ModelSettings
 from training import designs
 from training.corpus import (
@@ -71,7 +71,7 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> np.ndarray:
 def cross_validate(
     design: str,
     labels: tuple[str, ...],
-    docs: list[str],
+    parts: list[Parts],
     y: np.ndarray,
     embeddings: np.ndarray | None,
     folds: list[tuple[np.ndarray, np.ndarray]],
@@ -82,9 +82,9 @@ def cross_validate(
         emb_train = embeddings[train_idx] if embeddings is not None else None
         emb_valid = embeddings[valid_idx] if embeddings is not None else None
         model = designs.fit(
-            design, labels, [docs[i] for i in train_idx], y[train_idx], emb_train, SEED
+            design, labels, [parts[i] for i in train_idx], y[train_idx], emb_train, SEED
         )
-        oof[valid_idx] = designs.decision(model, [docs[i] for i in valid_idx], emb_valid)
+        oof[valid_idx] = designs.decision(model, [parts[i] for i in valid_idx], emb_valid)
     calibration = _platt(oof, y)
     probabilities = calibrate(oof, calibration)
     thresholds = [best_threshold(probabilities[:, j], y[:, j]) for j in range(len(labels))]
@@ -118,19 +118,19 @@ def train(
     labels = tuple(sorted({label for a in train_articles for label in a.labels}))
     if len(labels) < 1:
         raise ValueError("training data has no labels at all")
-    docs = [document_text(a.text, a.title) for a in train_articles]
+    parts = [article_parts(a.text, a.title) for a in train_articles]
     y = indicator([a.labels for a in train_articles], labels)
     encoder = None
     embeddings = None
     if any(d in EMBEDDING_DESIGNS for d in candidate_designs):
         encoder = SentenceEncoder()
-        _log(f"encoding {len(docs)} training documents")
-        embeddings = document_embeddings(encoder, docs)
+        _log(f"encoding {len(parts)} training documents")
+        embeddings = document_embeddings(encoder, [p.doc for p in parts])
     folds = _folds(train_articles)
     results = []
     for design in candidate_designs:
         _log(f"cross-validating {design}")
-        result = cross_validate(design, labels, docs, y, embeddings, folds)
+        result = cross_validate(design, labels, parts, y, embeddings, folds)
         _log(
             f"{design}: macro-F1 {result['report']['macro_f1']}, "
             f"exact match {result['report']['exact_match']}"
@@ -139,7 +139,7 @@ def train(
     chosen = choose(results)
     design = chosen["design"]
     _log(f"chosen design: {design}")
-    model = designs.fit(design, labels, docs, y, embeddings, SEED)
+    model = designs.fit(design, labels, parts, y, embeddings, SEED)
     model["calibration"] = chosen["calibration"]
     data_hash = data_sha256(train_articles)
     version = hashlib.sha256(f"{data_hash}:{design}:{SEED}".encode()).hexdigest()[:10]
@@ -162,9 +162,9 @@ def train(
         from models.classifier import TopicClassifier
 
         probe = TopicClassifier({**model}, meta, encoder)
-        test_docs = [document_text(a.text, a.title) for a in test_articles]
+        test_parts = [article_parts(a.text, a.title) for a in test_articles]
         cut = np.array([meta["thresholds"][label] for label in labels])
-        predicted = (probe.score(test_docs) >= cut).astype(int)
+        predicted = (probe.score(test_parts)[0] >= cut).astype(int)
         truth = indicator([a.labels for a in test_articles], labels)
         meta["metrics"]["held_out"] = multilabel_report(truth, predicted, labels)
         meta["test_data"] = {"sha256": data_sha256(test_articles), "n": len(test_articles)}
