@@ -14,7 +14,7 @@ import pytest
 from models.article import ArticleError
 from models.extractive import Budget, relevance, select
 from models.results import Evidence
-from models.summarizer import MAX_FACT_WORDS, MAX_SENTENCES_SCORED, Summarizer
+from models.summarizer import EMBED_GROUP, MAX_FACT_WORDS, MAX_SENTENCES_SCORED, Summarizer
 from models.text import segment, sentences
 from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
 
@@ -39,6 +39,11 @@ def _summarizer() -> tuple[Summarizer, BagOfWordsEncoder, RecordingEntities]:
     return Summarizer(encoder, entities, bf16=False), encoder, entities
 
 
+def _encoded(encoder: BagOfWordsEncoder) -> int:
+    """How many texts the encoder embedded, over all its calls."""
+    return sum(len(call) for call in encoder.calls)
+
+
 def _sentence_index(text: str, start: int) -> int:
     return [s.start for s in sentences(text)].index(start)
 
@@ -48,6 +53,14 @@ def test_near_duplicate_of_a_chosen_sentence_is_never_added() -> None:
     brief = summarizer.summarize(ARTICLE, max_sentences=3)
     chosen = [_sentence_index(ARTICLE, s.start) for s in brief.sentences]
     assert 0 in chosen and 1 not in chosen, chosen
+
+
+def test_grouped_embeddings_come_back_in_input_order() -> None:
+    summarizer, encoder, _ = _summarizer()
+    texts = [("word " * (i * 7 % 23 + 1)) + f"number{i}" for i in range(2 * EMBED_GROUP + 3)]
+    grouped = summarizer._embed(texts)
+    assert len(encoder.calls) == 3
+    assert np.allclose(grouped, BagOfWordsEncoder().encode(texts))
 
 
 def test_with_equal_centrality_position_decides() -> None:
@@ -95,7 +108,7 @@ def test_focus_beyond_the_scored_cap_is_still_considered() -> None:
         text, max_sentences=1, focus=[Evidence(late.text, late.start, late.end)]
     )
     assert [s.start for s in brief.sentences] == [late.start]
-    assert len(encoder.calls[-1]) == MAX_SENTENCES_SCORED + 1
+    assert _encoded(encoder) == MAX_SENTENCES_SCORED + 1
 
 
 def test_word_budget_takes_whole_sentences_that_fit() -> None:
@@ -144,7 +157,7 @@ def test_a_long_article_under_a_large_word_budget_is_still_selected() -> None:
     summarizer, encoder, _ = _summarizer()
     text = _long_article(MAX_SENTENCES_SCORED + 10)
     brief = summarizer.summarize(text, max_sentences=None, max_words=1000)
-    assert [len(call) for call in encoder.calls] == [MAX_SENTENCES_SCORED]
+    assert _encoded(encoder) == MAX_SENTENCES_SCORED
     assert sum(len(s.text.split()) for s in brief.sentences) <= 1000
 
 
@@ -212,7 +225,8 @@ def test_a_20000_word_article_is_scored_only_up_to_the_cap() -> None:
     summarizer, encoder, entities = _summarizer()
     brief = summarizer.summarize(text)
     assert len(brief.sentences) == 3
-    assert [len(call) for call in encoder.calls] == [MAX_SENTENCES_SCORED]
+    assert _encoded(encoder) == MAX_SENTENCES_SCORED
+    assert max(len(call) for call in encoder.calls) <= EMBED_GROUP
     assert len(entities.texts[0].split()) <= MAX_FACT_WORDS
 
 
