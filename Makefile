@@ -49,8 +49,11 @@ eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs L
 bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
 	$(PY) -m bench
 
-soak: artifacts ## long reliability run: load, fuzz, worker kill, bad artifacts
-	$(PY) -m pytest -m soak --soak
+soak: artifacts ## long reliability run: load, fuzz, worker kills, bad artifacts (about 10 min)
+	NEWSBRIEF_SOAK_SECONDS=$${NEWSBRIEF_SOAK_SECONDS:-300} \
+	NEWSBRIEF_FUZZ_EXAMPLES=$${NEWSBRIEF_FUZZ_EXAMPLES:-300} \
+	$(PY) -m pytest -s tests/test_reliability.py tests/test_schema_fuzz.py \
+		tests/test_artifact_refusal.py
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -144,14 +144,19 @@ def connection(
         conn.close()
 
 
-def answers_from(port: int, pid: int, workers: Iterable[int], attempts: int = 50) -> bool:
-    """Whether worker ``pid`` answers GET /healthz with 200: connections are opened until one
-    is accepted by it (at most ``attempts``), since any worker may accept a new connection."""
+def answers_from(
+    port: int, pid: int, workers: Iterable[int], path: str = "/readyz", attempts: int = 50
+) -> bool:
+    """Whether worker ``pid`` answers GET ``path`` with 200 (by default: alive, models loaded).
+
+    Any worker may accept a new connection, so connections are opened until one is accepted
+    by ``pid``, at most ``attempts`` of them.
+    """
     workers = list(workers)
     for _ in range(attempts):
         with connection(port, workers, timeout=30) as (conn, owner):
             if owner != pid:
                 continue
-            conn.request("GET", "/healthz")
+            conn.request("GET", path)
             return conn.getresponse().status == 200
     return False
