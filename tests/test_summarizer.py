@@ -6,12 +6,14 @@ milliseconds; the real models are exercised in test_summarizer_seeds.py (slow).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from models.article import ArticleError
+from models.analyzer import AnalysisOptions, Analyzer
+from models.article import Article, ArticleError
 from models.extractive import Budget, relevance, select
 from models.results import Evidence
 from models.summarizer import EMBED_GROUP, MAX_FACT_WORDS, MAX_SENTENCES_SCORED, Summarizer
@@ -98,6 +100,29 @@ def test_focus_pulls_in_a_late_sentence() -> None:
     )
     assert target.start in {s.start for s in focused.sentences}
     assert len(focused.sentences) == 2
+
+
+class _EvidenceClassifier:
+    """Says the sanctions sentence of ARTICLE supports any topic asked about."""
+
+    labels: tuple[str, ...] = ("sanctions",)
+    version = "test"
+
+    def predict(self, texts, titles=None, min_score=None):  # type: ignore[no-untyped-def]
+        raise AssertionError("a brief does not classify")
+
+    def explain(self, text: str, labels: Sequence[str]) -> dict[str, tuple[Evidence, ...]]:
+        target = sentences(text)[6]
+        return {label: (Evidence(target.text, target.start, target.end),) for label in labels}
+
+
+def test_the_analyzer_focuses_briefs_on_classifier_evidence() -> None:
+    summarizer, _, _ = _summarizer()
+    analyzer = Analyzer(_EvidenceClassifier(), summarizer)
+    options = AnalysisOptions(max_sentences=2, focus=("sanctions",))
+    (result,) = analyzer.run([Article("a1", ARTICLE)], ["brief"], options)
+    assert isinstance(result, dict)
+    assert "Washington threatened sanctions" in result["brief"]["text"]
 
 
 def test_focus_beyond_the_scored_cap_is_still_considered() -> None:
