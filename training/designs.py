@@ -7,6 +7,7 @@ margins that are Platt-calibrated the same way and explained the same way (sente
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,16 @@ def make_vectorizer() -> FeatureUnion:
                 ),
             ),
         ]
+    )
+
+
+def fingerprint() -> str:
+    """Everything besides data and seed that shapes a fitted model, for the artifact version."""
+    params = make_vectorizer().get_params(deep=True)
+    settings = {k: repr(v) for k, v in sorted(params.items()) if "__" in k}
+    return json.dumps(
+        {"vectorizer": settings, "C": REGULARISATION, "pooling_folds": POOLING_FOLDS},
+        sort_keys=True,
     )
 
 

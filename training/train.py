@@ -142,7 +142,8 @@ def train(
     model = designs.fit(design, labels, parts, y, embeddings, SEED)
     model["calibration"] = chosen["calibration"]
     data_hash = data_sha256(train_articles)
-    version = hashlib.sha256(f"{data_hash}:{design}:{SEED}".encode()).hexdigest()[:10]
+    recipe = f"{data_hash}:{design}:{SEED}:{designs.fingerprint()}"
+    version = hashlib.sha256(recipe.encode()).hexdigest()[:10]
     meta: dict[str, Any] = {
         "name": name,
         "version": version,
