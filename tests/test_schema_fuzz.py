@@ -7,6 +7,10 @@ headers and body that the document declares for that operation. The limits are s
 (NEWSBRIEF_MAX_CHARS-style boundaries are generated at their edges, and a 50,000-character
 article costs seconds), the code paths are the same. NEWSBRIEF_FUZZ_EXAMPLES sets the examples
 per operation: a few in the suite, hundreds under `make soak`.
+
+Each operation's cases come from schemathesis's Hypothesis strategy under a plain `@given`:
+its pytest loader for fixture-built apps (schemathesis.pytest.from_fixture) sets
+`request.node._nodeid`, which pytest 9.2 no longer has.
 """
 
 from __future__ import annotations
