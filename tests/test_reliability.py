@@ -14,6 +14,7 @@ bounded in count and time; the server (bench.server) is always stopped. Figures 
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import os
@@ -188,7 +189,10 @@ HOSTILE: dict[str, tuple[str | None, bytes, int, str]] = {
 }
 
 
-def post_raw(conn: Any, path: str, content_type: str | None, body: bytes) -> tuple[int, Any]:
+def post_raw(
+    conn: http.client.HTTPConnection, path: str, content_type: str | None, body: bytes
+) -> tuple[int, Any]:
+    """POST raw bytes; the status and the decoded JSON answer (which must be JSON)."""
     headers = {"Content-Type": content_type} if content_type else {}
     conn.request("POST", path, body=body, headers=headers)
     response = conn.getresponse()
