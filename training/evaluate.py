@@ -59,8 +59,9 @@ def _table(name: str, report: dict[str, Any]) -> str:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    tuning: list[LabelledArticle] = []
     if args.data:
-        articles, tuning = load_labelled(Path(args.data)), []
+        articles = load_labelled(Path(args.data))
     else:
         tuning, articles = split(load_corpus())
     # The keyword patterns exist only for the bundled taxonomy.

@@ -197,8 +197,9 @@ def run_train(args: argparse.Namespace) -> int:
         if existing is not None:
             _log(f"{existing.name} is present and loadable; nothing to do")
             return 0
+    test_articles: list[LabelledArticle] = []
     if args.data:
-        train_articles, test_articles = load_labelled(Path(args.data)), []
+        train_articles = load_labelled(Path(args.data))
         definitions: dict[str, str] = {}
     else:
         train_articles, test_articles = split(load_corpus())
