@@ -34,8 +34,8 @@ MAX_FACT_WORDS = 300
 # Focus sentences beyond that cap that are still considered, because the caller asked for them.
 MAX_FOCUS_SENTENCES = 12
 # Sentences per encoder call. SentenceEncoder pads a batch to its longest text, and news
-# sentences run from 5 to 70 tokens: in length-sorted groups this small the encoder does about
-# a third less work than in one padded batch (CPU time for 30 sentences: 348 -> 224 ms).
+# sentences run from 5 to 70 tokens: in length-sorted groups this small much less padding is
+# computed (median brief of an 800-word article: 260 -> 182 ms in float32, 152 -> 129 ms in bf16).
 EMBED_GROUP = 8
 # Score of every sentence of an article short enough to be returned whole.
 WHOLE_ARTICLE_SCORE = 1.0
