@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from models.artifact import ArtifactError, load_verified, resolve_artifact
+from models.artifact import ArtifactError, load_verified
 from models.encoder import SentenceEncoder
 from models.features import EMBEDDING_DESIGNS, Parts, article_parts
 from models.margins import margins
@@ -57,12 +57,6 @@ class TopicClassifier:
         """Load a verified artifact directory (see models.artifact for what is checked)."""
         model, meta = load_verified(Path(path))
         return cls(model, meta, encoder)
-
-    @classmethod
-    def from_models_dir(
-        cls, models_dir: Path, name: str, encoder: SentenceEncoder | None = None
-    ) -> TopicClassifier:
-        return cls.from_artifact(resolve_artifact(models_dir, name), encoder)
 
     def score(self, parts: Sequence[Parts]) -> tuple[np.ndarray, list[np.ndarray]]:
         """Calibrated probabilities (articles x labels) and each article's sentence margins."""
