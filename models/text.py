@@ -87,6 +87,23 @@ _EMBED_TOKEN = re.compile(
     r"^(?:\d{6,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{16,})$", re.IGNORECASE
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'\u2019-]{1,40}(?:\s*\([A-Za-z ]+\))?\s*[\u2013\u2014-]?$")
+# A dateline opening the first sentence: "ANKARA - ", "SEONGJU, South Korea \u2014 ",
+# "WASHINGTON, April 17, 2019 (Reuters) - ", "TEHRAN/WASHINGTON - ". The place is in capitals
+# (three letters at least, so "US - Turkey talks" is not one); after commas come a region, a
+# date or a year; a dash (never a colon, which in transcripts marks a speaker: "SPOKESMAN:")
+# separates it from the text.
+_CAPITALS = r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\u2019-]"
+_UPPER_PLACE = rf"{_CAPITALS}{{2,}}(?:\s{_CAPITALS}*){{0,3}}"
+_CAPITALISED = r"[A-Z][\w.'\u2019-]*"
+_DATELINE_DETAIL = (
+    rf"(?:{_CAPITALISED}(?:\s{_CAPITALISED}){{0,3}}|(?:{_CAPITALISED}\s)?\d{{1,2}}(?:,?\s\d{{4}})?"
+    rf"|{_CAPITALISED}\s\d{{4}}|\d{{4}})"
+)
+_INLINE_DATELINE = re.compile(
+    rf"^{_UPPER_PLACE}(?:\s?/\s?{_UPPER_PLACE})*(?:,\s{_DATELINE_DETAIL})*"
+    r"(?:\s\([^()]{1,40}\))?\s(?:-{1,2}|\u2013|\u2014)\s+(?=[\"'\u201c\u2018]?[A-Z0-9])"
+)
+_INLINE_DATELINE_MAX = 80
 _TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*$")
 _WORD = re.compile(r"\w+")
 
@@ -182,6 +199,28 @@ def segment(text: str) -> list[Segment]:
 def sentences(text: str) -> list[Segment]:
     """The article's sentences (no headings, no noise), in source order."""
     return [seg for seg in segment(text) if seg.kind == "sentence"]
+
+
+def body_sentences(text: str) -> list[Segment]:
+    """The sentences a brief may quote: ``sentences`` with the first one's dateline trimmed."""
+    found = sentences(text)
+    if found:
+        found[0] = without_dateline(found[0])
+    return found
+
+
+def without_dateline(sentence: Segment) -> Segment:
+    """The sentence after a leading dateline ("ANKARA (Reuters) - Turkey said..." -> "Turkey
+    said..."), offsets moved past it; unchanged when it has none.
+
+    Meant for an article's first sentence, where wire copy puts the dateline: a brief quoting
+    that sentence should not open with page furniture. Later sentences are left alone.
+    """
+    match = _INLINE_DATELINE.match(sentence.text)
+    if match is None or match.end() > _INLINE_DATELINE_MAX:
+        return sentence
+    cut = match.end()
+    return Segment(sentence.text[cut:], sentence.start + cut, sentence.end, sentence.kind)
 
 
 def clean(text: str) -> str:

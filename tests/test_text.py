@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from models.text import clean, is_noise_line, segment, sentences
+from models.text import (
+    Segment,
+    body_sentences,
+    clean,
+    is_noise_line,
+    segment,
+    sentences,
+    without_dateline,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -108,3 +116,47 @@ def test_crlf_and_unicode_keep_offsets() -> None:
     for seg in segment(text):
         assert text[seg.start : seg.end] == seg.text
     assert _texts(text)[-1] == "Next one!"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("ANKARA - Turkey said on Monday it would buy more.", "Turkey said"),
+        ("SEONGJU, South Korea \u2014 US forces moved two launchers.", "US forces"),
+        ("WASHINGTON, April 17, 2019 (Reuters) - The US said so.", "The US"),
+        ("TEHRAN/WASHINGTON - Iran said it had tested a system.", "Iran said"),
+        ("BISHKEK / DUSHANBE, May 2021 - Kyrgyzstan agreed.", "Kyrgyzstan"),
+        ("ST. LOUIS -- A jury ruled on Friday.", "A jury"),
+        ("BRAS\u00cdLIA - Brazil signed the deal.", "Brazil"),
+    ],
+)
+def test_a_leading_dateline_is_trimmed_with_its_offsets(sentence: str, kept: str) -> None:
+    text = "Headline here\n" + sentence
+    first = sentences(text)[0]
+    trimmed = without_dateline(first)
+    assert trimmed.text.startswith(kept) and trimmed.end == first.end
+    assert text[trimmed.start : trimmed.end] == trimmed.text
+    assert body_sentences(text)[0] == trimmed
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "US - Turkey talks resumed on Monday.",  # two capitals: not a place
+        "The US - Turkey row deepened.",
+        "Turkey - which denies it - said nothing.",
+        "SPOKESMAN: Good afternoon.",  # a speaker, not a dateline
+        "Q: When will the patrols resume?",
+        "Erdogan said - again - that the deal stands.",
+        "New Delhi: India said on Monday.",
+    ],
+)
+def test_sentences_without_a_dateline_are_left_whole(sentence: str) -> None:
+    segment_ = Segment(sentence, 0, len(sentence), "sentence")
+    assert without_dateline(segment_) is segment_
+
+
+def test_only_the_first_sentence_loses_a_dateline() -> None:
+    text = "ANKARA - Turkey said so.\n\nMOSCOW - Russia said nothing at all."
+    body = body_sentences(text)
+    assert [s.text for s in body] == ["Turkey said so.", "MOSCOW - Russia said nothing at all."]

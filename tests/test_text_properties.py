@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.text import clean, segment, sentences
+from models.text import body_sentences, clean, segment, sentences
 
 # Text biased towards what breaks splitters: abbreviations, quotes, initials, newlines, digits.
 _PIECES = st.sampled_from(
@@ -40,6 +40,8 @@ _PIECES = st.sampled_from(
         "Photo: a / AFP",
         "By Jane Doe",
         "12345678901",
+        "WASHINGTON, April 17, 2019 (Reuters) - ",
+        " \u2014 ",
     ]
 )
 _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=60).map("".join)
@@ -70,3 +72,14 @@ def test_sentences_are_a_subset_of_segments_and_clean_never_raises(text: str) ->
 def test_arbitrary_unicode_is_handled(text: str) -> None:
     for seg in segment(text):
         assert text[seg.start : seg.end] == seg.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_body_sentences_trim_only_the_start_of_the_first_sentence(text: str) -> None:
+    full, body = sentences(text), body_sentences(text)
+    assert len(full) == len(body)
+    for whole, kept in zip(full, body, strict=True):
+        assert text[kept.start : kept.end] == kept.text
+        assert kept.end == whole.end and kept.start >= whole.start and kept.text
+    assert body[1:] == full[1:]
