@@ -59,3 +59,19 @@ def test_growing_the_corpus_keeps_every_test_id() -> None:
     first = set(stratified_test_ids(articles[:600]))
     grown = set(stratified_test_ids(articles, already=frozenset(first)))
     assert first <= grown
+
+
+def test_reference_briefs_stay_on_their_side_of_the_split() -> None:
+    """Tuning references come from training articles and reported ones from held-out articles,
+    so the ROUGE that is reported was never tuned to."""
+    from training.brief_eval import DEV_REFERENCES_PATH, REFERENCES_PATH, load_references
+
+    train, test = split(load_corpus())
+    held_out = {a.id for a in test}
+    trained_on = {a.id for a in train}
+    reported = load_references(REFERENCES_PATH)
+    tuned = load_references(DEV_REFERENCES_PATH)
+    assert len(reported) >= 60 and set(reported) <= held_out
+    assert len(tuned) >= 100 and set(tuned) <= trained_on
+    for reference in [*reported.values(), *tuned.values()]:
+        assert 30 <= len(reference.split()) <= 100, reference
