@@ -13,7 +13,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install artifacts run test test-fast train eval bench soak lint data-check clean
+.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-11s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ train: $(STAMP) ## retrain the classifier on the bundled corpus
 eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
 	$(NEWSBRIEF) evaluate
 	$(PY) -m training.brief_eval
+
+tune-briefs: $(STAMP) ## choose the summarizer's weights on the development reference briefs
+	$(PY) -m training.brief_tune
 
 bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
 	$(PY) -m bench

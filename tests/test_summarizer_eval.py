@@ -10,7 +10,7 @@ import pytest
 
 from models.summarizer import Summarizer
 from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
-from training.brief_eval import lead, load_cases, main, pagerank, textrank
+from training.brief_eval import lead, lead_clean, load_cases, main, pagerank, textrank
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "brief_eval"
 REFERENCES = FIXTURE / "reference_briefs.jsonl"
@@ -28,11 +28,21 @@ def test_references_join_corpus_articles_and_unknown_ids_are_reported() -> None:
     assert cases[0].text.startswith("Joint patrols begin")
 
 
-def test_lead_takes_the_first_article_sentences_not_furniture() -> None:
+def test_classic_lead_quotes_the_page_as_given_and_clean_lead_skips_furniture() -> None:
     (case, _), _ = load_cases(REFERENCES, FIXTURE)
-    assert lead(case.text, 1) == (
+    assert lead(case.text, 2) == "Joint patrols begin Joint patrols begin"
+    assert lead_clean(case.text, 1) == (
         "Turkey and Russia began joint patrols on the M4 highway in Idlib on Sunday."
     )
+    assert lead_clean("ANKARA - Turkey said so. It did.", 1) == "Turkey said so."
+
+
+def test_dev_references_are_never_read_as_articles(tmp_path: Path) -> None:
+    for name in ("corpus.jsonl", "reference_briefs.jsonl"):
+        (tmp_path / name).write_text((FIXTURE / name).read_text())
+    (tmp_path / "reference_briefs_dev.jsonl").write_text('{"id": "b", "reference": "x"}\n')
+    cases, missing = load_cases(tmp_path / "reference_briefs.jsonl", tmp_path)
+    assert [c.id for c in cases] == ["a", "b"] and missing == ["zz-missing"]
 
 
 def test_pagerank_favours_the_hub_and_sums_to_one() -> None:
@@ -66,10 +76,12 @@ def test_report_scores_every_system_on_the_same_articles(
     report = json.loads(capsys.readouterr().out)
     assert report["n"] == 2
     assert report["missing_ids"] == ["zz-missing"]
-    assert set(report["systems"]) == {"summarizer", "lead-3", "textrank"}
-    # Article a's reference is its lead; article b's shares no word with anything.
-    assert report["systems"]["lead-3"]["rouge1"] == pytest.approx(0.5)
-    assert report["systems"]["lead-3"]["rougeL"] == pytest.approx(0.5)
+    assert set(report["systems"]) == {"summarizer", "lead-3", "lead-3-clean", "textrank"}
+    # Article a's reference is its clean lead; article b's shares no word with anything.
+    assert report["systems"]["lead-3-clean"]["rouge1"] == pytest.approx(0.5)
+    assert report["systems"]["lead-3-clean"]["rougeL"] == pytest.approx(0.5)
+    # The classic lead of article a is its repeated headline and byline.
+    assert report["systems"]["lead-3"]["rouge1"] < 0.1
     for row in report["systems"].values():
         assert 0.0 <= row["rouge2"] <= row["rouge1"] <= 0.5
         assert row["failures"] == 0
@@ -101,5 +113,5 @@ def test_the_table_names_each_system(capsys: pytest.CaptureFixture[str]) -> None
     main(["--references", str(REFERENCES), "--data", str(FIXTURE)], summarize=_summarize)
     table = capsys.readouterr().out
     assert "2 articles with a reference" in table
-    for name in ("summarizer", "lead-3", "textrank"):
+    for name in ("summarizer", "lead-3", "lead-3-clean", "textrank"):
         assert name in table
