@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -20,23 +21,29 @@ import numpy as np
 
 from models.analyzer import DEFAULT_MAX_SENTENCES
 from models.article import ArticleError
-from models.extractive import Budget, relevance, select
+from models.extractive import DEFAULT_WEIGHTS, Budget, Weights, relevance, select
 from models.results import Brief, BriefSentence, Entity, Evidence
-from models.text import Segment, clean, segment
+from models.text import Segment, body_sentences, clean, segment
 
-# Sentences the extractive backend scores: the first MAX_SENTENCES_SCORED by position (news
-# puts its key facts first; 25 sentences is 550 to 600 words). Bounds the time of any input:
-# embedding costs about 4 ms a sentence on 2 cores, and it is most of a brief's time.
-MAX_SENTENCES_SCORED = 25
+# Sentences the extractive backend scores for a default brief: the first MAX_SENTENCES_SCORED
+# (news puts its key facts first; 10 sentences is about 230 words). On the development
+# references ROUGE-1 is 0.678 whether 10, 12 or 25 sentences are scored, and of the sentences
+# that best match those references (greedy oracle) 97% are among the first 10. Embedding is most
+# of a brief's time, so this bounds the time of any input: see README "Briefs" for the figures.
+MAX_SENTENCES_SCORED = 10
+# A longer brief reads twice the sentences it needs, up to MAX_WINDOW; a word budget is counted
+# in sentences of WORDS_PER_SENTENCE words (news sentences average 20-25).
+MAX_WINDOW = 40
+WORDS_PER_SENTENCE = 20
 # Words of the cleaned article that NER reads for the key facts: the opening, where news names
 # its actors, at a fixed cost (spaCy's small model reads about 11,000 words a second here).
 MAX_FACT_WORDS = 300
 # Focus sentences beyond that cap that are still considered, because the caller asked for them.
 MAX_FOCUS_SENTENCES = 12
 # Sentences per encoder call. SentenceEncoder pads a batch to its longest text, and news
-# sentences run from 5 to 70 tokens: in length-sorted groups this small much less padding is
-# computed (median brief of an 800-word article: 260 -> 182 ms in float32, 152 -> 129 ms in bf16).
-EMBED_GROUP = 8
+# sentences run from 5 to 70 tokens, so length-sorted groups this small compute much less
+# padding than one batch (see EMBED_GROUP in README "Briefs" for the measurement).
+EMBED_GROUP = 5
 # Score of every sentence of an article short enough to be returned whole.
 WHOLE_ARTICLE_SCORE = 1.0
 
@@ -118,10 +125,15 @@ def native_bf16() -> bool:
 
 class BriefPipeline(abc.ABC):
     """preprocess -> forward -> postprocess; subclasses provide ``forward``, ``backend`` and
-    ``sentence_cap`` (how many sentences, from the top, the backend reads)."""
+    ``sentence_cap`` (how many sentences, from the top, the backend reads), or override
+    ``window`` when that depends on the length asked for."""
 
     backend: str
     sentence_cap: int
+
+    def window(self, budget: Budget) -> int:
+        """Sentences, from the top, the backend reads for a brief of this budget."""
+        return self.sentence_cap
 
     def __init__(self, entities: EntityFinder | None = None) -> None:
         if entities is None:
@@ -157,17 +169,17 @@ class BriefPipeline(abc.ABC):
         if max_sentences is None and max_words is None:
             max_sentences = DEFAULT_MAX_SENTENCES
         budget = Budget(max_sentences, max_words)
-        segments = segment(text)
-        article = [s for s in segments if s.kind == "sentence"]
+        article = body_sentences(text)
         if not article:  # a text of unpunctuated lines only: its lines are what it says
-            article = [s for s in segments if s.kind == "heading"]
+            article = [s for s in segment(text) if s.kind == "heading"]
         if not article:
             raise ArticleError(
                 "text",
                 "has no article text to summarize: it is empty or only page furniture "
                 "(repeated headlines, bylines, captions, links, embed ids)",
             )
-        chosen = list(range(min(len(article), self.sentence_cap)))
+        window = self.window(budget)
+        chosen = list(range(min(len(article), window)))
         if focus:
             late = [i for i in range(len(chosen), len(article)) if _overlaps(article[i], focus)]
             chosen.extend(late[:MAX_FOCUS_SENTENCES])
@@ -176,7 +188,7 @@ class BriefPipeline(abc.ABC):
             sentences=tuple(article[i] for i in chosen),
             positions=np.array(chosen, dtype=np.float64),
             focus=np.array([_overlaps(article[i], focus) for i in chosen], dtype=bool),
-            truncated=len(article) > self.sentence_cap,
+            truncated=len(article) > window,
             facts_text=clean(text[: _facts_cutoff(article)]),
             budget=budget,
         )
@@ -195,16 +207,24 @@ class BriefPipeline(abc.ABC):
 
 
 class Summarizer(BriefPipeline):
-    """Extractive briefs: whole article sentences chosen by centrality, position, focus and
-    redundancy (models/extractive.py), in source order, each with its offsets and score.
+    """Extractive briefs: whole article sentences (the first without its dateline) chosen by
+    centrality, position, focus and redundancy (models/extractive.py), in source order, each
+    with its offsets and score.
 
     Pass the process's shared SentenceEncoder (and EntityExtractor) so the weights are loaded
     once; left out, the packaged MiniLM and spaCy model are loaded here. ``bf16`` encodes under
-    bfloat16 autocast (default: when the CPU supports it natively, see native_bf16).
+    bfloat16 autocast (default: when the CPU supports it natively, see native_bf16); ``weights``
+    blend relevance (models.extractive.Weights).
     """
 
     backend = "extractive"
     sentence_cap = MAX_SENTENCES_SCORED
+
+    def window(self, budget: Budget) -> int:
+        """MAX_SENTENCES_SCORED, or twice the sentences a longer brief needs (a word budget
+        counted at WORDS_PER_SENTENCE), up to MAX_WINDOW: a 20-sentence brief still chooses."""
+        wanted = budget.max_sentences or math.ceil((budget.max_words or 0) / WORDS_PER_SENTENCE)
+        return min(MAX_WINDOW, max(self.sentence_cap, 2 * wanted))
 
     def __init__(
         self,
@@ -212,6 +232,7 @@ class Summarizer(BriefPipeline):
         entities: EntityFinder | None = None,
         *,
         bf16: bool | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
     ) -> None:
         if encoder is None:
             from models.encoder import SentenceEncoder
@@ -219,6 +240,7 @@ class Summarizer(BriefPipeline):
             encoder = SentenceEncoder()
         self.encoder = encoder
         self.bf16 = native_bf16() if bf16 is None else bf16
+        self.weights = weights
         super().__init__(entities)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -249,8 +271,8 @@ class Summarizer(BriefPipeline):
             picks = [(s, WHOLE_ARTICLE_SCORE) for s in prepared.sentences]
         else:
             embeddings = self._embed([s.text for s in prepared.sentences])
-            scores = relevance(embeddings, prepared.positions, prepared.focus)
-            chosen = select(embeddings, scores, words, prepared.budget)
+            scores = relevance(embeddings, prepared.positions, prepared.focus, self.weights)
+            chosen = select(embeddings, scores, words, prepared.budget, self.weights.mmr_lambda)
             picks = [(prepared.sentences[i], float(scores[i])) for i in chosen]
         sentences = tuple(BriefSentence(s.text, s.start, s.end, score) for s, score in picks)
         return Draft(prepared, " ".join(_one_line(s.text) for s in sentences), sentences)

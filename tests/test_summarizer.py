@@ -14,9 +14,15 @@ import pytest
 
 from models.analyzer import AnalysisOptions, Analyzer
 from models.article import Article, ArticleError
-from models.extractive import Budget, relevance, select
+from models.extractive import Budget, Weights, relevance, select
 from models.results import Evidence
-from models.summarizer import EMBED_GROUP, MAX_FACT_WORDS, MAX_SENTENCES_SCORED, Summarizer
+from models.summarizer import (
+    EMBED_GROUP,
+    MAX_FACT_WORDS,
+    MAX_SENTENCES_SCORED,
+    MAX_WINDOW,
+    Summarizer,
+)
 from models.text import segment, sentences
 from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
 
@@ -78,7 +84,36 @@ def test_a_central_late_sentence_beats_a_peripheral_early_one() -> None:
     topic = np.array([1.0, 0.0])
     embeddings = np.array([topic, [0.0, 1.0], topic, topic, topic, topic], dtype=np.float32)
     scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool))
+    assert scores[3] > scores[1]  # two places later, but on the article's topic
+    # Position still dominates far down: a central sentence at 5 does not beat sentence 1.
+    assert scores[5] < scores[1]
+    centrality_only = Weights(centrality=1.0, position=0.0)
+    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool), centrality_only)
     assert scores[5] > scores[1]
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"centrality": 0.0, "position": 0.0},
+        {"centrality": -0.1},
+        {"position_scale": 0.0},
+        {"mmr_lambda": 0.0},
+        {"mmr_lambda": 1.5},
+    ],
+)
+def test_weights_that_cannot_rank_are_refused(weights: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        Weights(**weights)
+
+
+def test_the_first_sentence_is_quoted_without_its_dateline() -> None:
+    summarizer, _, _ = _summarizer()
+    text = "WASHINGTON, April 17 (Reuters) - " + ARTICLE
+    brief = summarizer.summarize(text, max_sentences=3)
+    first = brief.sentences[0]
+    assert first.start == len("WASHINGTON, April 17 (Reuters) - ")
+    assert text[first.start : first.end] == first.text and brief.text.startswith(first.text)
 
 
 def test_a_fragment_is_not_chosen_while_full_sentences_remain() -> None:
@@ -180,10 +215,23 @@ def test_a_short_article_comes_back_whole_and_cleaned_without_the_encoder() -> N
 
 def test_a_long_article_under_a_large_word_budget_is_still_selected() -> None:
     summarizer, encoder, _ = _summarizer()
-    text = _long_article(MAX_SENTENCES_SCORED + 10)
+    text = _long_article(MAX_WINDOW + 10)
     brief = summarizer.summarize(text, max_sentences=None, max_words=1000)
-    assert _encoded(encoder) == MAX_SENTENCES_SCORED
+    assert _encoded(encoder) == MAX_WINDOW
     assert sum(len(s.text.split()) for s in brief.sentences) <= 1000
+
+
+@pytest.mark.parametrize(
+    ("max_sentences", "window"), [(3, MAX_SENTENCES_SCORED), (8, 16), (20, 40)]
+)
+def test_a_longer_brief_reads_further_down_but_never_past_the_window(
+    max_sentences: int, window: int
+) -> None:
+    summarizer, encoder, _ = _summarizer()
+    text = _long_article(MAX_WINDOW + 10)
+    brief = summarizer.summarize(text, max_sentences=max_sentences)
+    assert len(brief.sentences) == max_sentences
+    assert _encoded(encoder) == min(window, MAX_WINDOW)
 
 
 def test_a_text_of_unpunctuated_lines_is_its_own_brief() -> None:
