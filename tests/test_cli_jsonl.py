@@ -37,14 +37,16 @@ def test_results_keep_input_order_and_ids_across_batches(tmp_path: Path) -> None
 
 
 def test_bad_lines_get_error_objects_in_place_and_others_still_run(tmp_path: Path) -> None:
-    content = "\n".join([
-        json.dumps({"id": "ok1", "text": "one two"}),
-        "{not json",
-        json.dumps({"id": "empty", "text": "   "}),
-        json.dumps({"text": "no id"}),
-        json.dumps({"id": "ok2", "text": "three"}),
-        json.dumps(["a", "list"]),
-    ])
+    content = "\n".join(
+        [
+            json.dumps({"id": "ok1", "text": "one two"}),
+            "{not json",
+            json.dumps({"id": "empty", "text": "   "}),
+            json.dumps({"text": "no id"}),
+            json.dumps({"id": "ok2", "text": "three"}),
+            json.dumps(["a", "list"]),
+        ]
+    )
     status, results, err = _run(tmp_path, content)
     assert status == 1
     assert len(results) == 6
@@ -56,7 +58,10 @@ def test_bad_lines_get_error_objects_in_place_and_others_still_run(tmp_path: Pat
     assert results[5]["error"]["details"]["field"] == "article"
     assert all(r["error"]["code"] == "invalid_article" for r in results[1:4])
     assert [line.split(":")[0] for line in err.splitlines()] == [
-        "line 2", "line 3", "line 4", "line 6",
+        "line 2",
+        "line 3",
+        "line 4",
+        "line 6",
     ]
 
 
