@@ -35,7 +35,10 @@ def main() -> int:
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-        "classifier": {"version": analyzer.classifier.version, "design": analyzer.classifier.design}
+        "classifier": {
+            "version": analyzer.classifier.version,
+            "design": getattr(analyzer.classifier, "design", None),
+        }
         if analyzer.classifier is not None
         else None,
         "latency": inprocess.latency(analyzer, {"lead3": lead, "textrank": textrank}),

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,11 @@ def timed(fn: Callable[[], object], repeats: int) -> dict[str, float]:
     }
 
 
+def _keywords(baseline: KeywordBaseline, text: str) -> object:
+    """The keyword baseline as the service would run it: document text, then the rules."""
+    return baseline.predict([document_text(text)])
+
+
 def latency(analyzer: Analyzer, baselines: dict[str, Callable[[str], object]]) -> dict[str, Any]:
     """Per article size: classify, brief and every baseline, each with its ratio to classify."""
     options = AnalysisOptions()
@@ -47,12 +53,12 @@ def latency(analyzer: Analyzer, baselines: dict[str, Callable[[str], object]]) -
         article = Article(id="bench", text=article_of(words))
         repeats = REPEATS[size]
         row = {
-            "classify": timed(lambda a=article: analyzer.run([a], ["topics"], options), repeats),
-            "brief": timed(lambda a=article: analyzer.run([a], ["brief"], options), repeats),
-            "keywords": timed(lambda a=article: keywords.predict([document_text(a.text)]), repeats),
+            "classify": timed(partial(analyzer.run, [article], ["topics"], options), repeats),
+            "brief": timed(partial(analyzer.run, [article], ["brief"], options), repeats),
+            "keywords": timed(partial(_keywords, keywords, article.text), repeats),
         }
         for name, fn in baselines.items():
-            row[name] = timed(lambda a=article, f=fn: f(a.text), repeats)
+            row[name] = timed(partial(fn, article.text), repeats)
         out[size] = row
     return out
 
@@ -63,7 +69,7 @@ def batch_scaling(analyzer: Analyzer) -> dict[str, Any]:
     out = {}
     for batch in (1, 8, 32):
         articles = [Article(id=str(i), text=article_of(800, offset=i)) for i in range(batch)]
-        result = timed(lambda b=articles: analyzer.run(b, ["topics"], options), max(3, 24 // batch))
+        result = timed(partial(analyzer.run, articles, ["topics"], options), max(3, 24 // batch))
         result["per_article_ms"] = round(result["median_ms"] / batch, 2)
         out[str(batch)] = result
     return out
