@@ -92,8 +92,9 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .,'\u2019-]{1,40}(?:\s*\([A-Za-z ]+\))?\s*[\
 # (three letters at least, so "US - Turkey talks" is not one); after commas come a region, a
 # date or a year; a dash (never a colon, which in transcripts marks a speaker: "SPOKESMAN:")
 # separates it from the text.
-_CAPITALS = r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\u2019-]"
-_UPPER_PLACE = rf"{_CAPITALS}{{2,}}(?:\s{_CAPITALS}*){{0,3}}"
+_UPPER = r"[A-Z\u00c0-\u00de]"
+_UPPER_REST = r"[A-Z\u00c0-\u00de.'\u2019-]"
+_UPPER_PLACE = rf"{_UPPER}{_UPPER_REST}{{2,}}(?:\s{_UPPER}{_UPPER_REST}*){{0,3}}"
 _CAPITALISED = r"[A-Z][\w.'\u2019-]*"
 _DATELINE_DETAIL = (
     rf"(?:{_CAPITALISED}(?:\s{_CAPITALISED}){{0,3}}|(?:{_CAPITALISED}\s)?\d{{1,2}}(?:,?\s\d{{4}})?"
