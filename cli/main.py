@@ -55,8 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--designs", nargs="+", help="restrict the designs compared")
 
     evaluate = sub.add_parser("evaluate", help="score the classifier on labelled data")
-    evaluate.add_argument("--data", help="labelled JSON Lines (default: the held-out split)")
+    evaluate.add_argument(
+        "--data",
+        help="labelled JSON Lines, or a real-pages index such as training/real/index.jsonl "
+        "(default: the held-out split)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--errors", action="store_true", help="list every article a system gets wrong"
+    )
     evaluate.add_argument(
         "--baseline", choices=["keywords"], help="evaluate only the keyword baseline"
     )

@@ -53,3 +53,24 @@ def best_threshold(probabilities: np.ndarray, truth: np.ndarray) -> float:
         if key > best_key:
             best, best_key = float(cut), key
     return best
+
+
+def expected_calibration_error(
+    probabilities: np.ndarray, truth: np.ndarray, bins: int = 10
+) -> float:
+    """Mean |accuracy - confidence| over equal-width score bins, weighted by bin size.
+
+    Every (article, label) score counts as one binary forecast, so a score of 0.8 should come
+    true 80% of the time whichever label it belongs to.
+    """
+    p = np.asarray(probabilities, dtype=float).ravel()
+    y = np.asarray(truth, dtype=float).ravel()
+    if p.size == 0:
+        return 0.0
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            total += inside.sum() * abs(float(y[inside].mean()) - float(p[inside].mean()))
+    return total / p.size
