@@ -54,11 +54,17 @@ def test_split_is_fixed_stratified_and_disjoint() -> None:
         assert 0.14 <= share <= 0.26, (label, share)
 
 
-def test_growing_the_corpus_keeps_every_test_id() -> None:
+def test_growing_the_corpus_moves_no_article_across_the_split() -> None:
     articles = load_corpus()
     first = set(stratified_test_ids(articles[:600]))
-    grown = set(stratified_test_ids(articles, already=frozenset(first)))
+    first_train = {a.id for a in articles[:600]} - first
+    grown = set(
+        stratified_test_ids(articles, already=frozenset(first), settled=frozenset(first_train))
+    )
     assert first <= grown
+    assert not grown & first_train
+    added = grown - first
+    assert 0.1 <= len(added) / (len(articles) - 600) <= 0.3
 
 
 def test_reference_briefs_stay_on_their_side_of_the_split() -> None:

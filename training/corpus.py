@@ -11,7 +11,7 @@ import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -26,20 +26,42 @@ class CorpusError(ValueError):
     """Labelled data that cannot be used for training or evaluation."""
 
 
+Spans = dict[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class LabelledArticle:
+    """One article with its labels and, where marked, the sentences behind them.
+
+    ``evidence[label]`` are the sentences (verbatim) that report the label; ``mentions[label]``
+    are sentences that name a label the article does not get. Both teach the sentence model
+    what a topic's own sentences look like, apart from the topics they usually appear with.
+    """
+
     id: str
     title: str
     text: str
     labels: tuple[str, ...]
     notes: str = ""
+    evidence: Spans = field(default_factory=dict)
+    mentions: Spans = field(default_factory=dict)
 
     def label_key(self) -> str:
         return "+".join(sorted(self.labels)) or "none"
 
 
+def _spans(row: dict[str, object], key: str) -> Spans:
+    raw = row.get(key) or {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()
+    ):
+        raise TypeError(f"{key} must map labels to lists of sentences")
+    return {str(k): tuple(v) for k, v in raw.items() if v}
+
+
 def load_labelled(path: Path) -> list[LabelledArticle]:
-    """Read labelled JSON Lines ({"id", "title"?, "text", "labels", "notes"?})."""
+    """Read labelled JSON Lines ({"id", "title"?, "text", "labels", "notes"?, "evidence"?,
+    "mentions"?})."""
     articles = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -56,6 +78,8 @@ def load_labelled(path: Path) -> list[LabelledArticle]:
                     text=str(row["text"]),
                     labels=tuple(sorted(set(labels))),
                     notes=str(row.get("notes") or ""),
+                    evidence=_spans(row, "evidence"),
+                    mentions=_spans(row, "mentions"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
@@ -75,10 +99,13 @@ def label_definitions() -> dict[str, str]:
 
 
 def data_sha256(articles: Iterable[LabelledArticle]) -> str:
-    """A hash of exactly what training saw: ids, titles, texts and labels, in order."""
+    """A hash of exactly what training saw: ids, titles, texts, labels and marked sentences."""
     digest = hashlib.sha256()
     for a in articles:
-        record = [a.id, a.title, a.text, list(a.labels)]
+        record: list[object] = [a.id, a.title, a.text, list(a.labels)]
+        if a.evidence or a.mentions:
+            record += [{k: list(v) for k, v in sorted(a.evidence.items())}]
+            record += [{k: list(v) for k, v in sorted(a.mentions.items())}]
         digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     return digest.hexdigest()
 
@@ -88,11 +115,13 @@ def stratified_test_ids(
     fraction: float = TEST_FRACTION,
     seed: int = SPLIT_SEED,
     already: frozenset[str] = frozenset(),
+    settled: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Every label combination contributes the same share of its articles to the test set.
+    """Every label combination contributes the same share of its new articles to the test set.
 
-    Ids in ``already`` stay in the test set; each combination is topped up from its other
-    articles, so growing the corpus never moves an article from test to train.
+    Ids in ``already`` stay in the test set and ids in ``settled`` (already assigned to either
+    side) never move: only the other articles are drawn from, a ``fraction`` of each label
+    combination, so growing the corpus moves no article across the split.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for a in articles:
@@ -100,11 +129,11 @@ def stratified_test_ids(
     rng = random.Random(seed)
     known = {a.id for a in articles}
     test: list[str] = [i for i in already if i in known]
+    fixed = settled | already
     for key in sorted(groups):
-        kept = [i for i in groups[key] if i in already]
-        fresh = sorted(i for i in groups[key] if i not in already)
+        fresh = sorted(i for i in groups[key] if i not in fixed)
         rng.shuffle(fresh)
-        test.extend(fresh[: max(0, round(len(groups[key]) * fraction) - len(kept))])
+        test.extend(fresh[: round(len(fresh) * fraction)])
     return sorted(test)
 
 
@@ -121,20 +150,26 @@ def split(
 
 
 def extend_split(articles: Sequence[LabelledArticle]) -> int:
-    """Add newly written articles to data/split.json, keeping every existing test id.
+    """Assign newly written articles to data/split.json; no existing id changes side.
 
-    Run `python -m training.corpus --extend-split` after adding articles; returns the number
-    of test ids added.
+    The file lists both sides, so an article is new exactly when neither names it. Run
+    `python -m training.corpus --extend-split` after adding articles; returns the number of
+    test ids added.
     """
     already: frozenset[str] = frozenset()
+    settled: frozenset[str] = frozenset()
     if SPLIT_PATH.exists():
-        already = frozenset(json.loads(SPLIT_PATH.read_text(encoding="utf-8"))["test"])
-    test = stratified_test_ids(articles, already=already)
+        payload = json.loads(SPLIT_PATH.read_text(encoding="utf-8"))
+        already = frozenset(payload["test"])
+        settled = frozenset(payload.get("train", ()))
+    test = stratified_test_ids(articles, already=already, settled=settled)
+    train = sorted({a.id for a in articles} - set(test))
     payload = {
         "fraction": TEST_FRACTION,
         "seed": SPLIT_SEED,
-        "stratified_by": "label set",
+        "stratified_by": "label set, among the articles added at each extension",
         "test": test,
+        "train": train,
     }
     SPLIT_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return len(test) - len(already)
