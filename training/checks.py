@@ -27,7 +27,8 @@ from training.corpus import (
 )
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-MIN_WORDS, MAX_WORDS = 80, 600
+# Short wire items and thin pages are real; below 30 words there is no article left.
+MIN_WORDS, MAX_WORDS = 30, 600
 MIN_ARTICLES = 900
 MIN_PER_LABEL = 150
 MIN_MULTI_LABEL = 200
@@ -76,6 +77,28 @@ def check_schema(articles: Sequence[LabelledArticle], known: set[str], report: R
         words = len(a.text.split())
         if not MIN_WORDS <= words <= MAX_WORDS:
             report.fail(f"{a.id}: {words} words, outside {MIN_WORDS}-{MAX_WORDS}")
+
+
+def check_marks(articles: Sequence[LabelledArticle], report: Report) -> None:
+    """Marked sentences are verbatim, evidence only for labels the article has, mentions only
+    for labels it lacks (a mention of its own topic would be evidence)."""
+    marked = 0
+    for a in articles:
+        for label, sentences in a.evidence.items():
+            if label not in a.labels:
+                report.fail(f"{a.id}: evidence for {label}, which it is not labelled")
+            marked += bool(sentences)
+            for sentence in sentences:
+                if sentence not in a.text:
+                    report.fail(f"{a.id}: {label} evidence not in the text: {sentence[:60]!r}")
+        for label, sentences in a.mentions.items():
+            if label in a.labels:
+                report.fail(f"{a.id}: a mention of {label}, which it is labelled")
+            for sentence in sentences:
+                if sentence not in a.text:
+                    report.fail(f"{a.id}: {label} mention not in the text: {sentence[:60]!r}")
+    pairs = sum(len(a.labels) for a in articles)
+    report.stats["evidence"] = {"labels_marked": marked, "labels": pairs}
 
 
 def check_balance(articles: Sequence[LabelledArticle], known: set[str], report: Report) -> None:
@@ -170,8 +193,17 @@ def check_split(articles: Sequence[LabelledArticle], report: Report) -> None:
     payload = json.loads(SPLIT_PATH.read_text(encoding="utf-8"))
     test_ids = set(payload["test"])
     known = {a.id for a in articles}
-    if test_ids - known:
-        report.fail(f"split.json names unknown ids: {sorted(test_ids - known)[:5]}")
+    train_ids = set(payload.get("train", ()))
+    if (test_ids | train_ids) - known:
+        report.fail(f"split.json names unknown ids: {sorted((test_ids | train_ids) - known)[:5]}")
+    if test_ids & train_ids:
+        report.fail(f"split.json puts ids on both sides: {sorted(test_ids & train_ids)[:5]}")
+    unassigned = known - test_ids - train_ids
+    if unassigned:
+        report.fail(
+            f"{len(unassigned)} articles are on neither side of split.json (e.g. "
+            f"{sorted(unassigned)[0]}): run python -m training.corpus --extend-split"
+        )
     by_key: dict[str, list[bool]] = defaultdict(list)
     for a in articles:
         by_key[a.label_key()].append(a.id in test_ids)
@@ -189,6 +221,7 @@ def run_checks(corpus_path: Path = CORPUS_PATH) -> Report:
     articles = load_labelled(corpus_path)
     known = set(label_definitions())
     check_schema(articles, known, report)
+    check_marks(articles, report)
     check_balance(articles, known, report)
     check_duplicates(articles, report)
     seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))]
@@ -212,6 +245,8 @@ def main() -> int:
     for key, count in stats["per_combination"].items():
         print(f"  {key:<60} {count}")
     print(f"repeated long sentences: {stats['repeated_long_sentences']}")
+    marks = stats["evidence"]
+    print(f"labels with marked evidence: {marks['labels_marked']} of {marks['labels']}")
     for error in report.errors:
         print(f"ERROR {error}", file=sys.stderr)
     print("data check " + ("FAILED" if report.errors else "passed"))
