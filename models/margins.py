@@ -1,10 +1,16 @@
 """Per-label linear margins of a fitted model: the one scoring path for training and serving.
 
-A model dict is ``{"design", "labels", "estimator", ...}``. The "tfidf+sentences" design adds
-``"pooling"``: per label, weights over (document margin, best sentence margin, mean of the two
-best sentence margins) plus a bias. Pooling lets one strong sentence carry a topic that a long
-article reports only briefly, which a whole-document bag of words dilutes; the weights are
-learned, so a passing clause in a long article still counts for little.
+A model dict is ``{"design", "labels", "estimator", ...}``. The pooling designs add
+``"pooling"``: per label, weights over features pooled from the sentences' margins plus a bias.
+
+- "tfidf+sentences" scores sentences with the document model and pools (document margin, best
+  sentence margin, mean of the two best). One strong sentence can carry a topic that a long
+  article reports only briefly, but the document model's sentence margins inherit whatever the
+  topic's articles usually also talk about.
+- "evidence" adds ``"sentence_estimator"``, a model fitted on sentences marked as reporting a
+  topic (and on sentences that only name it), and pools its margins with how many sentences
+  report the topic and what share of the article they make: the label guide's "substantially
+  reports" rule, so a label needs sentences of its own rather than its usual neighbours.
 
 Documents and their sentences are featurised in one call, and the sentence margins serve both
 pooling and evidence, so an article is read once per prediction.
@@ -21,15 +27,19 @@ import numpy as np
 from models.encoder import SentenceEncoder
 from models.features import featurize
 
-POOLED_FEATURES = 3
+POOLED_FEATURES = {"tfidf+sentences": 3, "evidence": 5}
 
 
 @dataclass(frozen=True, slots=True)
 class Margins:
-    """Final per-document margins, and the underlying model's margins for each sentence."""
+    """Final per-document margins, and the sentence model's margins for each sentence."""
 
     documents: np.ndarray
     units: list[np.ndarray]
+
+
+def _decide(estimator: Any, features: Any, rows: int) -> np.ndarray:
+    return np.asarray(estimator.decision_function(features)).reshape(rows, -1)
 
 
 def stage_one(
@@ -38,24 +48,31 @@ def stage_one(
     encoder: SentenceEncoder | None,
     embeddings: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Margins of the underlying one-vs-rest model, shape (len(docs), labels)."""
+    """Margins of the underlying one-vs-rest document model, shape (len(docs), labels)."""
     features = featurize(model, docs, encoder, embeddings)
-    return np.asarray(model["estimator"].decision_function(features)).reshape(len(docs), -1)
+    return _decide(model["estimator"], features, len(docs))
 
 
-def pooled_features(doc_margins: np.ndarray, unit_margins: Sequence[np.ndarray]) -> np.ndarray:
-    """(docs, labels, POOLED_FEATURES): document margin, best and top-two sentence margins."""
-    out = np.zeros((len(doc_margins), doc_margins.shape[1], POOLED_FEATURES))
+def pooled_features(
+    doc_margins: np.ndarray, unit_margins: Sequence[np.ndarray], design: str
+) -> np.ndarray:
+    """(docs, labels, POOLED_FEATURES[design]) pooled from document and sentence margins."""
+    width = POOLED_FEATURES[design]
+    out = np.zeros((len(doc_margins), doc_margins.shape[1], width))
     for i, units in enumerate(unit_margins):
         ranked = -np.sort(-units, axis=0)
         out[i, :, 0] = doc_margins[i]
         out[i, :, 1] = ranked[0]
         out[i, :, 2] = ranked[:2].mean(axis=0)
+        if width > 3:
+            reporting = (units > 0).sum(axis=0)
+            out[i, :, 3] = np.log1p(reporting)
+            out[i, :, 4] = reporting / len(units)
     return out
 
 
 def apply_pooling(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
-    """Linear pooling per label: weights has shape (labels, POOLED_FEATURES + 1)."""
+    """Linear pooling per label: weights has shape (labels, features + 1)."""
     return np.einsum("nlf,lf->nl", features, weights[:, :-1]) + weights[:, -1]
 
 
@@ -76,10 +93,29 @@ def margins(
             raise ValueError("a pooling design needs the documents' sentence units")
         return Margins(stage_one(model, docs, encoder, embeddings), [])
     flat = [u for us in units for u in us]
-    scored = stage_one(model, [*docs, *flat], encoder)
-    documents, rest = scored[: len(docs)], scored[len(docs) :]
+    features = featurize(model, [*docs, *flat], encoder)
+    documents = _decide(model["estimator"], features[: len(docs)], len(docs))
+    sentence_model = model.get("sentence_estimator", model["estimator"])
+    rest = _decide(sentence_model, features[len(docs) :], len(flat))
     bounds = np.cumsum([0, *(len(us) for us in units)])
     per_doc = [rest[bounds[i] : bounds[i + 1]] for i in range(len(docs))]
     if model.get("pooling") is not None:
-        documents = apply_pooling(model["pooling"], pooled_features(documents, per_doc))
+        pooled = pooled_features(documents, per_doc, model["design"])
+        documents = apply_pooling(model["pooling"], pooled)
     return Margins(documents, per_doc)
+
+
+class LinearMargins:
+    """Per-label linear scores ``X @ coef.T + intercept``: the sentence model as served.
+
+    Each label's sentence model is fitted on its own rows (sentences whose role for that label
+    is known), so they cannot share one scikit-learn one-vs-rest estimator; stacking their
+    weights keeps serving to one sparse product.
+    """
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+
+    def decision_function(self, features: Any) -> np.ndarray:
+        return np.asarray(features @ self.coef.T) + self.intercept

@@ -2,7 +2,9 @@
 
 Every design ends in one-vs-rest logistic regression, so all of them yield per-label linear
 margins that are Platt-calibrated the same way and explained the same way (sentence margins).
-"tfidf+sentences" adds a learned pooling of sentence margins on top (see models/margins.py).
+"tfidf+sentences" adds a learned pooling of sentence margins on top; "evidence" pools the
+margins of a separate sentence model fitted on the corpus's marked evidence sentences (see
+models/margins.py and training/evidence.py).
 """
 
 from __future__ import annotations
@@ -18,12 +20,23 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 
 from models.features import Parts, featurize
-from models.margins import POOLED_FEATURES, margins, pooled_features
+from models.margins import POOLED_FEATURES, LinearMargins, margins, pooled_features
+from training.evidence import UNKNOWN, pseudo_targets
 
-DESIGNS = ("tfidf", "tfidf+sentences", "embeddings", "combined")
+DESIGNS = ("tfidf", "tfidf+sentences", "evidence", "embeddings", "combined")
 # Relative serving cost, used only to break near-ties in favour of the cheaper design.
-COST = {"tfidf": 1, "tfidf+sentences": 2, "combined": 3, "embeddings": 4}
-REGULARISATION = {"tfidf": 30.0, "tfidf+sentences": 30.0, "embeddings": 4.0, "combined": 30.0}
+COST = {"tfidf": 1, "tfidf+sentences": 2, "evidence": 2, "combined": 3, "embeddings": 4}
+REGULARISATION = {
+    "tfidf": 30.0,
+    "tfidf+sentences": 30.0,
+    "evidence": 30.0,
+    "embeddings": 4.0,
+    "combined": 30.0,
+}
+# The sentence model's regularisation (sentences are short, so weaker than the document's).
+SENTENCE_C = 10.0
+# Designs whose document margins are pooled with sentence margins.
+POOLING_DESIGNS = frozenset(POOLED_FEATURES)
 # Labels fitted in parallel (one per core on the 2-core target machine).
 TRAINING_JOBS = 2
 # Folds used to produce the out-of-fold margins the sentence pooling is fitted on.
@@ -69,7 +82,13 @@ def fingerprint() -> str:
     params = make_vectorizer().get_params(deep=True)
     settings = {k: repr(v) for k, v in sorted(params.items()) if "__" in k}
     return json.dumps(
-        {"vectorizer": settings, "C": REGULARISATION, "pooling_folds": POOLING_FOLDS},
+        {
+            "vectorizer": settings,
+            "C": REGULARISATION,
+            "sentence_C": SENTENCE_C,
+            "pooled": POOLED_FEATURES,
+            "pooling_folds": POOLING_FOLDS,
+        },
         sort_keys=True,
     )
 
@@ -81,12 +100,64 @@ def fit(
     y: np.ndarray,
     embeddings: np.ndarray | None,
     seed: int,
+    targets: list[np.ndarray] | None = None,
 ) -> dict[str, Any]:
-    """Fit a design on prepared articles; returns the picklable model dict (uncalibrated)."""
-    model = _fit_linear(design, labels, [p.doc for p in parts], y, embeddings, seed)
-    if design == "tfidf+sentences":
-        model["pooling"] = _fit_pooling(design, labels, parts, y, seed)
+    """Fit a design on prepared articles; returns the picklable model dict (uncalibrated).
+
+    ``targets`` (per article, (units, labels) in {1, 0, UNKNOWN}) is what the "evidence"
+    design's sentence model learns from; without it every positive article's sentences are
+    unknown and pseudo-labelled by the document model.
+    """
+    if design == "evidence" and targets is None:
+        targets = [np.full((len(p.units), len(labels)), UNKNOWN, np.int8) for p in parts]
+    model = _fit_stage_one(design, labels, parts, y, embeddings, seed, targets)
+    if design in POOLING_DESIGNS:
+        model["pooling"] = _fit_pooling(design, labels, parts, y, seed, targets)
     return model
+
+
+def _fit_stage_one(
+    design: str,
+    labels: tuple[str, ...],
+    parts: list[Parts],
+    y: np.ndarray,
+    embeddings: np.ndarray | None,
+    seed: int,
+    targets: list[np.ndarray] | None,
+) -> dict[str, Any]:
+    model = _fit_linear(design, labels, [p.doc for p in parts], y, embeddings, seed)
+    if design == "evidence" and targets is not None:
+        model["sentence_estimator"] = _fit_sentences(model, parts, targets, seed)
+    return model
+
+
+def _fit_sentences(
+    model: dict[str, Any], parts: list[Parts], targets: list[np.ndarray], seed: int
+) -> LinearMargins:
+    """One logistic regression per label over the sentences whose role for it is known."""
+    units = [u for p in parts for u in p.units]
+    features = featurize(model, units, None)
+    known = np.vstack(targets)
+    doc_model = np.asarray(model["estimator"].decision_function(features))
+    bounds = np.cumsum([0, *(len(t) for t in targets)])
+    filled = np.vstack(
+        [
+            pseudo_targets(known[bounds[i] : bounds[i + 1]], doc_model[bounds[i] : bounds[i + 1]])
+            for i in range(len(targets))
+        ]
+    )
+    coef = np.zeros((known.shape[1], features.shape[1]))
+    intercept = np.zeros(known.shape[1])
+    for j in range(known.shape[1]):
+        lr = LogisticRegression(
+            C=SENTENCE_C,
+            class_weight="balanced",
+            max_iter=5000,
+            solver="liblinear",
+            random_state=seed,
+        ).fit(features, filled[:, j])
+        coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+    return LinearMargins(coef, intercept)
 
 
 def _fit_linear(
@@ -98,7 +169,7 @@ def _fit_linear(
     seed: int,
 ) -> dict[str, Any]:
     model: dict[str, Any] = {"design": design, "labels": labels}
-    if design in {"tfidf", "tfidf+sentences", "combined"}:
+    if design in {"tfidf", "tfidf+sentences", "evidence", "combined"}:
         model["vectorizer"] = make_vectorizer().fit(docs)
     features = featurize(model, docs, None, embeddings)
     estimator = OneVsRestClassifier(
@@ -116,19 +187,31 @@ def _fit_linear(
 
 
 def _fit_pooling(
-    design: str, labels: tuple[str, ...], parts: list[Parts], y: np.ndarray, seed: int
+    design: str,
+    labels: tuple[str, ...],
+    parts: list[Parts],
+    y: np.ndarray,
+    seed: int,
+    targets: list[np.ndarray] | None,
 ) -> np.ndarray:
     """Pooling weights fitted on out-of-fold pooled features, so they see honest margins."""
-    features = np.zeros((len(parts), len(labels), POOLED_FEATURES))
+    width = POOLED_FEATURES[design]
+    features = np.zeros((len(parts), len(labels), width))
     splitter = KFold(n_splits=POOLING_FOLDS, shuffle=True, random_state=seed)
     for train_idx, held_idx in splitter.split(parts):
-        inner = _fit_linear(
-            design, labels, [parts[i].doc for i in train_idx], y[train_idx], None, seed
+        inner = _fit_stage_one(
+            design,
+            labels,
+            [parts[i] for i in train_idx],
+            y[train_idx],
+            None,
+            seed,
+            [targets[i] for i in train_idx] if targets is not None else None,
         )
         held = [parts[i] for i in held_idx]
         scored = margins(inner, [p.doc for p in held], [p.units for p in held])
-        features[held_idx] = pooled_features(scored.documents, scored.units)
-    weights = np.zeros((len(labels), POOLED_FEATURES + 1))
+        features[held_idx] = pooled_features(scored.documents, scored.units, design)
+    weights = np.zeros((len(labels), width + 1))
     for j in range(len(labels)):
         lr = LogisticRegression(C=1.0).fit(features[:, j, :], y[:, j])
         weights[j, :-1], weights[j, -1] = lr.coef_[0], lr.intercept_[0]

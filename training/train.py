@@ -35,6 +35,7 @@ from training.corpus import (
     load_labelled,
     split,
 )
+from training.evidence import sentence_targets
 from training.metrics import best_threshold, indicator, multilabel_report
 
 SEED = 7
@@ -75,6 +76,7 @@ def cross_validate(
     y: np.ndarray,
     embeddings: np.ndarray | None,
     folds: list[tuple[np.ndarray, np.ndarray]],
+    targets: list[np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """Out-of-fold margins -> calibration, per-label thresholds and CV metrics."""
     oof = np.zeros(y.shape, dtype=float)
@@ -82,7 +84,13 @@ def cross_validate(
         emb_train = embeddings[train_idx] if embeddings is not None else None
         emb_valid = embeddings[valid_idx] if embeddings is not None else None
         model = designs.fit(
-            design, labels, [parts[i] for i in train_idx], y[train_idx], emb_train, SEED
+            design,
+            labels,
+            [parts[i] for i in train_idx],
+            y[train_idx],
+            emb_train,
+            SEED,
+            [targets[i] for i in train_idx] if targets is not None else None,
         )
         oof[valid_idx] = designs.decision(model, [parts[i] for i in valid_idx], emb_valid)
     calibration = _platt(oof, y)
@@ -120,6 +128,7 @@ def train(
         raise ValueError("training data has no labels at all")
     parts = [article_parts(a.text, a.title) for a in train_articles]
     y = indicator([a.labels for a in train_articles], labels)
+    targets = [sentence_targets(a, p, labels) for a, p in zip(train_articles, parts, strict=True)]
     encoder = None
     embeddings = None
     if any(d in EMBEDDING_DESIGNS for d in candidate_designs):
@@ -130,7 +139,7 @@ def train(
     results = []
     for design in candidate_designs:
         _log(f"cross-validating {design}")
-        result = cross_validate(design, labels, parts, y, embeddings, folds)
+        result = cross_validate(design, labels, parts, y, embeddings, folds, targets)
         _log(
             f"{design}: macro-F1 {result['report']['macro_f1']}, "
             f"exact match {result['report']['exact_match']}"
@@ -139,7 +148,7 @@ def train(
     chosen = choose(results)
     design = chosen["design"]
     _log(f"chosen design: {design}")
-    model = designs.fit(design, labels, parts, y, embeddings, SEED)
+    model = designs.fit(design, labels, parts, y, embeddings, SEED, targets)
     model["calibration"] = chosen["calibration"]
     data_hash = data_sha256(train_articles)
     recipe = f"{data_hash}:{design}:{SEED}:{designs.fingerprint()}"
