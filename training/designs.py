@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
@@ -146,17 +147,12 @@ def _fit_sentences(
             for i in range(len(targets))
         ]
     )
-    coef = np.zeros((known.shape[1], features.shape[1]))
-    intercept = np.zeros(known.shape[1])
-    for j in range(known.shape[1]):
-        lr = LogisticRegression(
-            C=SENTENCE_C,
-            class_weight="balanced",
-            max_iter=5000,
-            solver="liblinear",
-            random_state=seed,
-        ).fit(features, filled[:, j])
-        coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+    fitted = Parallel(n_jobs=TRAINING_JOBS)(
+        delayed(_fit_sentence_label)(features, filled[:, j], SENTENCE_C, seed)
+        for j in range(known.shape[1])
+    )
+    coef = np.vstack([lr.coef_ for lr in fitted])
+    intercept = np.concatenate([lr.intercept_ for lr in fitted])
     return LinearMargins(coef, intercept)
 
 
@@ -184,6 +180,14 @@ def _fit_linear(
     )
     model["estimator"] = estimator.fit(features, y)
     return model
+
+
+def _fit_sentence_label(
+    features: Any, target: np.ndarray, c: float, seed: int
+) -> LogisticRegression:
+    return LogisticRegression(
+        C=c, class_weight="balanced", max_iter=5000, solver="liblinear", random_state=seed
+    ).fit(features, target)
 
 
 def _fit_pooling(
