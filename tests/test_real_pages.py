@@ -10,7 +10,7 @@ import pytest
 
 from training.corpus import CorpusError
 from training.metrics import expected_calibration_error
-from training.real import INDEX_PATH, import_pages, is_index, load_real, read_index
+from training.real import INDEX_PATH, import_pages, is_index, load_real, missing, read_index
 
 
 def _collected(path: Path, pages: list[dict[str, object]]) -> Path:
@@ -52,10 +52,10 @@ def test_import_writes_an_index_without_text_and_loads_back(tmp_path: Path) -> N
     ]
 
 
-def test_import_skips_pages_already_indexed_by_id_or_url(tmp_path: Path) -> None:
+def test_import_skips_a_new_id_for_a_page_already_indexed(tmp_path: Path) -> None:
     index = tmp_path / "index.jsonl"
     import_pages(_collected(tmp_path / "c.jsonl", PAGES), index)
-    again = [{**PAGES[0], "id": "p9"}, PAGES[1]]
+    again = [{**PAGES[0], "id": "p9"}]
     assert import_pages(_collected(tmp_path / "d.jsonl", again), index) == 0
     assert len(read_index(index)) == 2
 
@@ -95,3 +95,24 @@ def test_calibration_error_is_zero_when_scores_come_true_and_large_when_they_do_
     assert expected_calibration_error(truth.astype(float), truth) == 0.0
     assert expected_calibration_error(np.full(10, 0.5), truth) == pytest.approx(0.0)
     assert expected_calibration_error(1.0 - truth, truth) == pytest.approx(1.0)
+
+
+def test_a_recollected_page_keeps_its_labels_and_updates_its_hash(tmp_path: Path) -> None:
+    index = tmp_path / "index.jsonl"
+    import_pages(_collected(tmp_path / "c.jsonl", PAGES), index)
+    (tmp_path / "texts" / "p1.txt").unlink()
+    assert [r["id"] for r in missing(index)] == ["p1"]
+    again = [
+        {
+            "id": "p1",
+            "url": "https://a.example/1",
+            "query": "q",
+            "text": "One page, re-read.",
+            "labels": [],
+        }
+    ]
+    assert import_pages(_collected(tmp_path / "d.jsonl", again), index) == 1
+    [row] = [r for r in read_index(index) if r["id"] == "p1"]
+    assert row["labels"] == ["sanctions"] and row["query"] == "q one" and row["words"] == 3
+    assert missing(index) == []
+    assert load_real(index)[0].text == "One page, re-read."

@@ -8,7 +8,8 @@ how to collect them again; ``load_real`` refuses a text whose hash differs from 
 a re-collected page that changed is noticed rather than silently scored.
 
 ``python -m training.real import FILE`` takes collected pages as JSON Lines
-(``{"id", "url", "query", "text", "labels", "notes"}``) and writes both halves.
+(``{"id", "url", "query", "text", "labels", "notes"}``) and writes both halves;
+``python -m training.real missing`` lists the pages whose text a re-collection must find.
 """
 
 from __future__ import annotations
@@ -83,36 +84,50 @@ def load_real(index: Path = INDEX_PATH) -> list[LabelledArticle]:
 
 
 def import_pages(collected: Path, index: Path = INDEX_PATH) -> int:
-    """Add collected pages to the index and the texts folder; returns how many were new."""
+    """Add collected pages to the index and the texts folder; returns how many were written.
+
+    A page whose id is already indexed is a re-collection: its text is stored and its length
+    and hash updated, while url, query, labels and notes stay as indexed (a changed hash then
+    shows in the index's diff). A new id whose url is already indexed is skipped.
+    """
     existing = {row["id"]: row for row in read_index(index)} if index.exists() else {}
     seen_urls = {row["url"] for row in existing.values()}
     folder = texts_dir(index)
     folder.mkdir(parents=True, exist_ok=True)
-    added = 0
+    written = 0
     for line in collected.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         page = json.loads(line)
-        if page["id"] in existing or page["url"] in seen_urls:
-            continue
         text = page["text"]
+        row = existing.get(page["id"])
+        if row is None:
+            if page["url"] in seen_urls:
+                continue
+            row = {
+                "id": page["id"],
+                "url": page["url"],
+                "query": page["query"],
+                "labels": sorted(set(page["labels"])),
+                "notes": page.get("notes", ""),
+            }
+            existing[page["id"]] = row
+            seen_urls.add(page["url"])
+        row["words"] = len(text.split())
+        row["sha256"] = text_sha256(text)
         (folder / f"{page['id']}.txt").write_text(text, encoding="utf-8")
-        existing[page["id"]] = {
-            "id": page["id"],
-            "url": page["url"],
-            "query": page["query"],
-            "labels": sorted(set(page["labels"])),
-            "notes": page.get("notes", ""),
-            "words": len(text.split()),
-            "sha256": text_sha256(text),
-        }
-        seen_urls.add(page["url"])
-        added += 1
+        written += 1
     index.parent.mkdir(parents=True, exist_ok=True)
     with index.open("w", encoding="utf-8") as out:
         for row in sorted(existing.values(), key=lambda r: r["id"]):
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return added
+            out.write(json.dumps({f: row[f] for f in INDEX_FIELDS}, ensure_ascii=False) + "\n")
+    return written
+
+
+def missing(index: Path = INDEX_PATH) -> list[dict[str, Any]]:
+    """Indexed pages whose text is absent: what a re-collection has to search for."""
+    folder = texts_dir(index)
+    return [row for row in read_index(index) if not (folder / f"{row['id']}.txt").exists()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     imported = sub.add_parser("import", help="add collected pages (JSON Lines with text)")
     imported.add_argument("files", nargs="+", type=Path)
     imported.add_argument("--index", type=Path, default=INDEX_PATH)
+    absent = sub.add_parser("missing", help="list indexed pages whose text is not here")
+    absent.add_argument("--index", type=Path, default=INDEX_PATH)
     args = parser.parse_args(argv)
+    if args.command == "missing":
+        for row in missing(args.index):
+            print(json.dumps({k: row[k] for k in ("id", "query", "url")}, ensure_ascii=False))
+        return 0
     for path in args.files:
         print(f"{path}: {import_pages(path, args.index)} pages added", file=sys.stderr)
     return 0
