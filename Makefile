@@ -42,8 +42,10 @@ test-fast: $(STAMP) ## the tests that need no trained artifact or real model
 train: $(STAMP) ## retrain the classifier on the bundled corpus
 	$(NEWSBRIEF) train
 
-eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
+eval: artifacts ## held-out and real-page metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
 	$(NEWSBRIEF) evaluate
+	@if [ -d training/real/texts ]; then $(NEWSBRIEF) evaluate --data training/real/index.jsonl; \
+	else echo "real pages not collected here: see the README's 'Real pages' section"; fi
 	$(PY) -m training.brief_eval
 
 tune-briefs: $(STAMP) ## choose the summarizer's weights on the development reference briefs

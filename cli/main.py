@@ -52,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do nothing when a loadable artifact of that name already exists",
     )
-    train.add_argument("--designs", nargs="+", help="restrict the designs compared")
+    train.add_argument(
+        "--designs",
+        nargs="+",
+        help="designs to compare (default: evidence tfidf+sentences; also tfidf, embeddings, "
+        "combined)",
+    )
 
     evaluate = sub.add_parser("evaluate", help="score the classifier on labelled data")
     evaluate.add_argument(

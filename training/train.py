@@ -110,7 +110,7 @@ def cross_validate(
 def choose(results: list[dict[str, Any]]) -> dict[str, Any]:
     best = max(r["report"]["macro_f1"] for r in results)
     tied = [r for r in results if r["report"]["macro_f1"] >= best - TIE_MARGIN]
-    return min(tied, key=lambda r: designs.COST[r["design"]])
+    return min(tied, key=lambda r: (designs.COST[r["design"]], designs.DESIGNS.index(r["design"])))
 
 
 def train(
@@ -119,7 +119,7 @@ def train(
     name: str,
     models_dir: Path,
     definitions: dict[str, str],
-    candidate_designs: tuple[str, ...] = designs.DESIGNS,
+    candidate_designs: tuple[str, ...] = designs.DEFAULT_DESIGNS,
 ) -> Path:
     """Fit, compare, calibrate and write ``<models_dir>/<name>-<version>/``."""
     started = time.monotonic()
@@ -217,7 +217,7 @@ def run_train(args: argparse.Namespace) -> int:
             f"bundled corpus {CORPUS_PATH.name}: {len(train_articles)} train, "
             f"{len(test_articles)} held out"
         )
-    candidate = tuple(args.designs) if args.designs else designs.DESIGNS
+    candidate = tuple(args.designs) if args.designs else designs.DEFAULT_DESIGNS
     unknown = [d for d in candidate if d not in designs.DESIGNS]
     if unknown:
         raise SystemExit(f"unknown design {unknown[0]!r}; choose from {', '.join(designs.DESIGNS)}")
