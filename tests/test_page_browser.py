@@ -205,15 +205,21 @@ def run_axe(driver: WebDriver, label: str) -> list[dict[str, Any]]:
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' '))}))), e => done([{id: 'axe-error',"
-        " impact: 'critical', help: String(e), nodes: []}]));"
+        ".then(r => done({passed: r.passes.length, violations: r.violations.map(v => ({"
+        " id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))"
+        " }))}), e => done({passed: 0, violations: [{id: 'axe-error', impact: 'critical',"
+        " help: String(e), nodes: []}]}));"
     )
+    violations = result["violations"]
+    assert result["passed"] > 20, "axe checked almost nothing: is the page empty?"
     MEASURED.setdefault("axe", {})[label] = {
-        impact: sum(1 for v in result if v["impact"] == impact)
-        for impact in ("minor", "moderate", "serious", "critical")
+        "rules_passed": result["passed"],
+        **{
+            impact: sum(1 for v in violations if v["impact"] == impact)
+            for impact in ("minor", "moderate", "serious", "critical")
+        },
     }
-    return [v for v in result if v["impact"] in {"serious", "critical"}]
+    return [v for v in violations if v["impact"] in {"serious", "critical"}]
 
 
 def set_scheme(driver: WebDriver, scheme: str) -> None:
@@ -223,7 +229,10 @@ def set_scheme(driver: WebDriver, scheme: str) -> None:
     )
 
 
-def screenshot(driver: WebDriver, name: str) -> None:
+def screenshot(driver: WebDriver, name: str, at: str | None = None) -> None:
+    """The viewport, scrolled to the element ``at`` first when given."""
+    if at:
+        driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", at)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
@@ -347,7 +356,61 @@ def test_a_seed_shows_its_gold_tags_and_exactly_their_evidence(
     assert len(facts) == len(kept)
     assert result["model"]["classifier"] in by_id(driver, "result-model").text
     if seed.startswith("000"):
-        screenshot(driver, "one-article")
+        screenshot(driver, "one-article", at="one-result")
+
+
+MODULE_CHECKS = """
+const [input, done] = arguments;
+const load = (name) => import(`/static/js/${name}.js`);
+Promise.all(["codepoints", "exports", "articles_file"].map(load)).then(([cp, ex, af]) => done({
+  length: cp.codePointLength(input.text),
+  slice: cp.codePoints(input.text).slice(2, 5).join(""),
+  pieces: cp.pieces(10, [{start: 2, end: 6}, {start: 4, end: 8}]),
+  csv: ex.toCsv(input.entries, ["a"]),
+  lines: af.parseFile("f.jsonl", input.jsonl),
+  plain: af.parseFile("story.txt", "Just text."),
+  batches: af.batches(input.sized, 2, 990).map((b) => b.map((e) => e.article.id)),
+})).catch((e) => done({error: String(e)}));
+"""
+
+
+def test_the_page_modules_count_cut_and_quote_as_python_does(driver: WebDriver) -> None:
+    """The DOM-free helpers, imported by the browser itself (same files, same policy)."""
+    text = "a\U0001f600b\U00020000c\u00e9"
+    ok = {"id": "=cmd", "topics": [], "scores": {"a": 0.5}, "brief": {"text": 'says "hi", then'}}
+    sized = [{"article": {"id": str(n), "text": "x" * (n * 100)}} for n in range(1, 6)]
+    driver.set_script_timeout(20)
+    got = driver.execute_async_script(
+        MODULE_CHECKS,
+        {
+            "text": text,
+            "entries": [{"result": ok}, {"id": "x", "error": {"message": "bad"}}],
+            "jsonl": '{"id": "a", "text": "t", "labels": []}\n\nnot json\n',
+            "sized": sized,
+        },
+    )
+    assert "error" not in got, got
+    assert got["length"] == len(text) and got["slice"] == text[2:5]
+    assert [(p["start"], p["end"], p["covers"]) for p in got["pieces"]] == [
+        (0, 2, []),
+        (2, 4, [0]),
+        (4, 6, [0, 1]),
+        (6, 8, [1]),
+        (8, 10, []),
+    ]
+    assert list(csv.reader(io.StringIO(got["csv"]))) == [
+        ["id", "status", "topics", "score_a", "brief", "error"],
+        ["'=cmd", "ok", "", "0.5", 'says "hi", then', ""],  # a formula is kept as text
+        ["x", "error", "", "", "", "bad"],
+    ]
+    assert got["lines"][0] == {"where": "f.jsonl, line 1", "article": {"id": "a", "text": "t"}}
+    assert got["lines"][1]["where"] == "f.jsonl, line 3"
+    assert got["lines"][1]["error"]["details"] == {"line": 3, "field": "line"}
+    assert got["plain"] == [
+        {"where": "story.txt", "article": {"id": "story.txt", "text": "Just text."}}
+    ]
+    # two articles a request at most, and 990 bytes: 121, 221, ... 521 each, 256 for the rest
+    assert got["batches"] == [["1", "2"], ["3"], ["4"], ["5"]]
 
 
 def test_offsets_hold_after_astral_characters(driver: WebDriver, server: Server) -> None:
@@ -443,7 +506,8 @@ def test_keyboard_alone_reaches_and_works_every_control(driver: WebDriver, serve
     press(Keys.ARROW_RIGHT)
     assert focused() == "tab-many" and by_id(driver, "panel-many").is_displayed()
     tab_to("files")
-    press(Keys.SHIFT + Keys.TAB)
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert focused() == "tab-many"
     press(Keys.ARROW_LEFT)
     assert by_id(driver, "panel-one").is_displayed()
 
@@ -471,18 +535,18 @@ def test_a_five_article_file_runs_in_batches_and_downloads(
         " ? tr.querySelector('.tags').dataset.labels : null}))"
     )
     assert [r["cells"][1] for r in rows] == ["seed-0", "seed-1", "blank", "seed-2", "seed-3"]
-    _, blank = api(server, "/v1/analyze", {"articles": [{"id": "blank", "text": "   "}]})
-    assert rows[2]["cls"] == "error"
-    assert rows[2]["cells"][2] == f"Failed: {blank['results'][0]['error']['message']}"
-    for row, seed in zip([r for r in rows if r["cls"] == "ok"], seeds, strict=True):
-        assert sorted(row["labels"].split()) == GOLD[seed]
     requests = [
         line
         for line in server.log_lines()
         if line.get("path") == "/v1/analyze" and line.get("articles")
     ]
-    assert [line["articles"] for line in requests[-3:]] == [2, 2, 1]
-    screenshot(driver, "many-articles")
+    assert [line["articles"] for line in requests[-3:]] == [2, 2, 1]  # batches of MAX_BATCH
+    _, blank = api(server, "/v1/analyze", {"articles": [{"id": "blank", "text": "   "}]})
+    assert rows[2]["cls"] == "error"
+    assert rows[2]["cells"][2] == f"Failed: {blank['results'][0]['error']['message']}"
+    for row, seed in zip([r for r in rows if r["cls"] == "ok"], seeds, strict=True):
+        assert sorted(row["labels"].split()) == GOLD[seed]
+    screenshot(driver, "many-articles", at="many-progress")
 
     by_id(driver, "download-jsonl").click()
     by_id(driver, "download-csv").click()
@@ -538,7 +602,7 @@ def test_no_serious_accessibility_violation_in_either_scheme(
         analyse(driver, seed_text("000_410b196b2c349fec.txt"))
         failures[f"{scheme} one article"] = run_axe(driver, f"{scheme}, one article")
         if scheme == "dark":
-            screenshot(driver, "one-article-dark")
+            screenshot(driver, "one-article-dark", at="one-result")
         by_id(driver, "tab-many").click()
         failures[f"{scheme} many articles"] = run_axe(driver, f"{scheme}, many articles")
     set_scheme(driver, "light")

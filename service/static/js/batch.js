@@ -43,6 +43,7 @@ export function setupBatch({ maxBatch, maxBodyBytes, topicsInfo, onKeyError }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrorsIn(form);
+    $("many-status").textContent = "";
     if (!files.length) {
       showError($("files-error"), "choose a JSON Lines file or text files first", input);
       return;

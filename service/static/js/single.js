@@ -69,7 +69,10 @@ export function setupSingle({ maxChars, topicsInfo, onKeyError }) {
     const button = event.target.closest("button[data-label]");
     if (!button || !state.result) return;
     state.selected = button.dataset.label;
-    drawTopics(state, topicsInfo());
+    // Only the pressed state changes: the buttons stay, so keyboard focus stays where it was.
+    for (const other of $("predicted").querySelectorAll("button[data-label]")) {
+      other.setAttribute("aria-pressed", String(other === button));
+    }
     drawArticle(state);
   });
 
