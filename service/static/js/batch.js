@@ -182,7 +182,7 @@ export function setupBatch({ maxBatch, maxBodyBytes, topicsInfo, onKeyError }) {
     } else {
       cells.push(el("td", { className: "waiting", colSpan: 2, textContent: "Waiting\u2026" }));
     }
-    return el("tr", { id: `row-${index}`, className: entry.result ? "ok" : entry.error ? "error" : "pending" }, ...cells);
+    return el("tr", { id: `row-${index}`, className: entry.result ? "row-ok" : entry.error ? "row-failed" : "row-pending" }, ...cells);
   }
 }
 
