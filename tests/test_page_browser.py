@@ -480,6 +480,7 @@ def test_empty_text_gets_the_apis_message_next_to_the_text(
     analyse(driver, "   \n ")
     _, body = api(server, "/v1/analyze", {"text": "   \n "})
     assert visible_text(driver, "text-error") == body["error"]["message"]
+    assert not by_id(driver, "one-result").is_displayed()  # the last result is not left up
     assert by_id(driver, "text").get_attribute("aria-invalid") == "true"
     assert driver.switch_to.active_element == by_id(driver, "text")
 

@@ -58,6 +58,8 @@ export function setupSingle({ maxChars, topicsInfo, onKeyError }) {
       });
     } catch (error) {
       status.textContent = "";
+      // An earlier result would read as this text's: take it away while the message shows.
+      $("one-result").hidden = true;
       placeError(error, onKeyError);
     } finally {
       form.removeAttribute("aria-busy");
