@@ -68,4 +68,4 @@ data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks
 
 clean: ## remove the virtualenv and trained artifacts
-	rm -rf $(VENV) models/artifacts
+	rm -rf $(VENV) models/artifacts .cache tests/screenshots

@@ -20,6 +20,7 @@ from service import auth, errors
 from service.artifact_check import check_classifier_artifact
 from service.config import ServiceConfig
 from service.metrics import Metrics
+from service.page import page
 from service.routes import api
 from service.state import ModelState, load_state
 
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(_start)
     app.after_request(_finish)
     app.register_blueprint(api)
+    app.register_blueprint(page)
     return app
 
 

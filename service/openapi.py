@@ -276,6 +276,7 @@ def _schemas(config: ServiceConfig) -> dict[str, Any]:
 
 ERRORS: dict[str, tuple[str, str, str]] = {
     # component name: (status, code, description)
+    "NotFound": ("404", "not_found", "No such path, or no such file of the page."),
     "InvalidJson": ("400", "invalid_json", "The body is empty, not UTF-8, or not valid JSON."),
     "Unauthorized": (
         "401",
@@ -340,6 +341,9 @@ def _errors(*names: str) -> dict[str, Any]:
     responses["default"] = {"$ref": "#/components/responses/InternalError"}
     return responses
 
+
+# The media types of the page's files (service/static): its stylesheet, scripts and icon.
+PAGE_FILE_TYPES = ("text/css", "text/javascript", "image/svg+xml")
 
 SINGLE_EXAMPLE = {
     "title": "Ankara weighs air defence offers",
@@ -444,7 +448,10 @@ def spec(config: ServiceConfig | None = None) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "tags": [
             {"name": "analysis", "description": "Topics and briefs."},
-            {"name": "operations", "description": "Health, readiness, metrics, this document."},
+            {
+                "name": "operations",
+                "description": "Health, readiness, metrics, this document, the page.",
+            },
         ],
         "paths": {
             "/v1/analyze": _analysis_operation(
@@ -515,6 +522,42 @@ def spec(config: ServiceConfig | None = None) -> dict[str, Any]:
                 "A self-contained HTML page generated from this document.",
                 _ok("The page.", {"type": "string"}, "text/html"),
             ),
+            "/": _plain_get(
+                "page",
+                "The analyst's page",
+                "Paste an article or drop a file and see its topics, their evidence and its "
+                "brief. The page calls /v1/analyze and /v1/topics from the browser; it loads "
+                "only files from /static/ (Content-Security-Policy: self only).",
+                _ok("The page.", {"type": "string"}, "text/html"),
+            ),
+            "/static/{filename}": {
+                "get": {
+                    "operationId": "pageFile",
+                    "summary": "A file of the page",
+                    "description": "The page's stylesheet, scripts and icon, shipped in the "
+                    "package.",
+                    "tags": ["operations"],
+                    "parameters": [
+                        {"$ref": "#/components/parameters/RequestId"},
+                        {
+                            "name": "filename",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The file.",
+                            "headers": {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}},
+                            "content": {
+                                media: {"schema": {"type": "string"}} for media in PAGE_FILE_TYPES
+                            },
+                        },
+                        **_errors("NotFound"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": _schemas(config),

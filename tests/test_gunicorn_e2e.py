@@ -1,70 +1,34 @@
 """End to end: real gunicorn, started with the Docker image's command, over real loopback HTTP.
 
-One server (two workers, API keys on) serves the whole module; every wait is bounded and the
-server is always stopped. Each worker loads its models through models.loading, as in
-production; the models directory holds only the small TF-IDF artifact, so the run does not
-depend on `make artifacts` (the summarizer uses the packaged encoder and spaCy model).
+One server (two workers, API keys on, tests/live_server.py) serves the whole module. Each
+worker loads its models through models.loading, as in production; the models directory holds
+only the small TF-IDF artifact, so the run does not depend on `make artifacts` (the summarizer
+uses the packaged encoder and spaCy model).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import signal
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from service.serve import gunicorn_argv
+from tests.live_server import Server, gunicorn
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY = "e2e-secret-key"
-START_TIMEOUT = 120.0
-STOP_TIMEOUT = 40.0
 FLOOD = "River levels rose overnight after three days of rain. Crews evacuated two villages."
 ELECTION = "Voters elect a new parliament on Sunday, and turnout is expected to be high."
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
-
-    def stop(self) -> int:
-        """SIGTERM to the master (as `docker stop` does), then SIGKILL the group if needed."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=STOP_TIMEOUT)
-        return self.process.returncode
 
 
 def call(
@@ -94,44 +58,16 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 @pytest.fixture(scope="module")
 def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    env = {
-        **os.environ,
-        "NEWSBRIEF_HOST": "127.0.0.1",
-        "NEWSBRIEF_PORT": str(port),
-        "NEWSBRIEF_WORKERS": "2",
+    settings = {
         "NEWSBRIEF_MODELS_DIR": str(small_artifact.parent),
         "NEWSBRIEF_CLASSIFIER": "weather",
         "NEWSBRIEF_API_KEYS": f"other-key,{KEY}",
         "NEWSBRIEF_MAX_BODY_BYTES": "20000",
         "NEWSBRIEF_MAX_BATCH": "3",
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            gunicorn_argv("service/gunicorn_conf.py"),  # the image's CMD, from the repo root
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-    running = Server(f"http://127.0.0.1:{port}", process, log_path)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited {process.returncode}: {log_path.read_text()[-3000:]}")
-            booted = [line for line in running.log_lines() if line["message"] == "models loaded"]
-            if len(booted) == 2:  # both workers have loaded their models
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"workers not loaded after {START_TIMEOUT} s")
-            time.sleep(0.2)
+    log_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
+    with gunicorn(settings, workers=2, log_path=log_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_health_answers_with_request_ids(server: Server) -> None:

@@ -81,6 +81,11 @@ def clients(small_classifier: TopicClassifier) -> dict[str, FlaskClient]:
     }
 
 
+def documented_path(url: str) -> str:
+    """The document's path for a request URL (the page's files share one templated path)."""
+    return "/static/{filename}" if url.startswith("/static/") else url
+
+
 def _cases() -> list[tuple[str, str, str, dict[str, Any]]]:
     """(client, method, path, request kwargs) covering every documented outcome."""
     cases: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -89,6 +94,9 @@ def _cases() -> list[tuple[str, str, str, dict[str, Any]]]:
         ("app", "get", "/metrics", {}),
         ("app", "get", "/openapi.json", {}),
         ("app", "get", "/docs", {}),
+        ("app", "get", "/", {}),
+        ("app", "get", "/static/page.css", {}),
+        ("app", "get", "/static/no-such-file.js", {}),
         ("app", "get", "/v1/topics", {}),
         ("keyed", "get", "/v1/topics", {}),
         ("empty", "get", "/v1/topics", {}),
@@ -116,8 +124,9 @@ def test_every_response_matches_the_document_and_every_documented_outcome_occurs
 ) -> None:
     document = spec_of(clients["app"])
     reached = set()
-    for name, method, path, kwargs in _cases():
-        response = clients[name].open(path, method=method.upper(), **kwargs)
+    for name, method, url, kwargs in _cases():
+        response = clients[name].open(url, method=method.upper(), **kwargs)
+        path = documented_path(url)
         reached.add((path, method, check_response(document, path, method, response)))
     documented = {
         (path, method, status)
@@ -156,7 +165,7 @@ def test_the_document_is_valid_openapi_3_1(client: FlaskClient) -> None:
 
 def test_the_document_lists_exactly_the_apps_routes(app: Flask, client: FlaskClient) -> None:
     routes = {
-        (rule.rule, method.lower())
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())  # <path:x> is {x}
         for rule in app.url_map.iter_rules()
         for method in rule.methods or ()
         if method not in {"HEAD", "OPTIONS"}
