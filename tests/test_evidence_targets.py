@@ -7,7 +7,7 @@ import numpy as np
 from models.features import article_parts
 from training.checks import Report, check_marks
 from training.corpus import LabelledArticle
-from training.evidence import MENTION, UNKNOWN, pseudo_targets, sentence_targets
+from training.evidence import UNKNOWN, pseudo_targets, sentence_targets
 
 TEXT = (
     "The Treasury froze the assets of two shipping firms on Monday. "
@@ -30,13 +30,6 @@ def test_marked_sentences_are_positive_the_rest_of_the_article_negative() -> Non
     assert targets[:, 1].tolist() == [1, 0, 0, 0]
     # The article lacks air_defense_procurement, so all its sentences are negatives for it.
     assert targets[:, 0].tolist() == [0, 0, 0, 0]
-
-
-def test_a_sentence_naming_a_topic_the_article_lacks_is_a_marked_negative() -> None:
-    battery = "Separately, a second battery of the air-defence system arrived at the base."
-    article = _article(mentions={"air_defense_procurement": (battery,)})
-    targets = sentence_targets(article, article_parts(TEXT), LABELS)
-    assert targets[:, 0].tolist() == [0, 0, MENTION, 0]
 
 
 def test_a_label_without_marks_is_unknown_until_pseudo_labelled() -> None:

@@ -22,15 +22,11 @@ from sklearn.pipeline import FeatureUnion
 
 from models.features import Parts, featurize
 from models.margins import POOLED_FEATURES, LinearMargins, margins, pooled_features
-from training.evidence import MENTION, UNKNOWN, pseudo_targets
+from training.evidence import UNKNOWN, pseudo_targets
 
-DESIGNS = ("tfidf", "evidence", "tfidf+sentences", "embeddings", "combined")
-# What `newsbrief train` compares unless told otherwise: the two that lead by cross-validation.
-# The others lost by 0.01-0.07 macro-F1 (README) and cost minutes of CI each (`--designs`).
-DEFAULT_DESIGNS = ("evidence", "tfidf+sentences")
-# Relative serving cost, used only to break near-ties in favour of the cheaper design; among
-# equals the earlier in DESIGNS wins ("evidence" labels real pages better, README).
-COST = {"tfidf": 1, "evidence": 2, "tfidf+sentences": 2, "combined": 3, "embeddings": 4}
+DESIGNS = ("tfidf", "tfidf+sentences", "evidence", "embeddings", "combined")
+# Relative serving cost, used only to break near-ties in favour of the cheaper design.
+COST = {"tfidf": 1, "tfidf+sentences": 2, "evidence": 2, "combined": 3, "embeddings": 4}
 REGULARISATION = {
     "tfidf": 30.0,
     "tfidf+sentences": 30.0,
@@ -40,8 +36,6 @@ REGULARISATION = {
 }
 # The sentence model's regularisation (sentences are short, so weaker than the document's).
 SENTENCE_C = 10.0
-# How much more a sentence that only names a topic counts, as a negative, than other sentences.
-MENTION_WEIGHT = 1.0
 # Designs whose document margins are pooled with sentence margins.
 POOLING_DESIGNS = frozenset(POOLED_FEATURES)
 # Labels fitted in parallel (one per core on the 2-core target machine).
@@ -154,13 +148,7 @@ def _fit_sentences(
         ]
     )
     fitted = Parallel(n_jobs=TRAINING_JOBS)(
-        delayed(_fit_sentence_label)(
-            features,
-            (filled[:, j] == 1).astype(int),
-            np.where(filled[:, j] == MENTION, MENTION_WEIGHT, 1.0),
-            SENTENCE_C,
-            seed,
-        )
+        delayed(_fit_sentence_label)(features, filled[:, j], SENTENCE_C, seed)
         for j in range(known.shape[1])
     )
     coef = np.vstack([lr.coef_ for lr in fitted])
@@ -195,11 +183,11 @@ def _fit_linear(
 
 
 def _fit_sentence_label(
-    features: Any, target: np.ndarray, weight: np.ndarray, c: float, seed: int
+    features: Any, target: np.ndarray, c: float, seed: int
 ) -> LogisticRegression:
     return LogisticRegression(
         C=c, class_weight="balanced", max_iter=5000, solver="liblinear", random_state=seed
-    ).fit(features, target, sample_weight=weight)
+    ).fit(features, target)
 
 
 def _fit_pooling(

@@ -5,10 +5,8 @@ and sentences that only name a topic the article does not get (``mentions``). A 
 target for a label is then
 
 - ``1`` when it is marked as that label's evidence,
-- ``MENTION`` when the article does not have the label and marks the sentence as naming it:
-  a negative that looks like a positive, which the sentence model weighs more,
-- ``0`` when the article does not have the label, or has it but marked other sentences as
-  its evidence,
+- ``0`` when the article does not have the label (whether or not the sentence mentions it),
+  or when the article has it but marked other sentences as its evidence,
 - ``UNKNOWN`` when the article has the label and marks no evidence for it: such rows are left
   out of that label's sentence model (data of one's own, retrained without marks, still works:
   see ``pseudo_targets``).
@@ -24,7 +22,6 @@ from models.features import Parts
 from training.corpus import LabelledArticle
 
 UNKNOWN = -1
-MENTION = 2
 # A span counts as a marked sentence when the mark covers this share of it.
 COVER = 0.5
 
@@ -44,15 +41,11 @@ def _covered(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
 
 
 def sentence_targets(article: LabelledArticle, part: Parts, labels: Sequence[str]) -> np.ndarray:
-    """(units, labels) targets in {1, 0, MENTION, UNKNOWN} for one article's sentences."""
+    """(units, labels) targets in {1, 0, UNKNOWN} for one article's scored sentences."""
     rows = len(part.units)
     targets = np.zeros((rows, len(labels)), dtype=np.int8)
     for j, label in enumerate(labels):
         if label not in article.labels:
-            named = _ranges(article.text, article.mentions.get(label, ()))
-            for i, span in enumerate(part.spans if named else ()):
-                if _covered(span.start, span.end, named):
-                    targets[i, j] = MENTION
             continue
         ranges = _ranges(article.text, article.evidence.get(label, ()))
         if not ranges or not part.spans:
