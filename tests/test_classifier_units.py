@@ -126,3 +126,14 @@ def test_best_threshold_separates_clean_scores() -> None:
     truth = np.array([0, 0, 0, 1, 1, 1])
     cut = best_threshold(scores, truth)
     assert 0.35 < cut <= 0.7
+
+
+def test_best_threshold_prefers_the_cut_nearest_half_on_a_flat_optimum() -> None:
+    # Negatives score 0.02-0.12, one positive 0.15 and the rest 0.55-0.95: only cuts from 0.13
+    # to 0.15 are perfect, but a cut near 0.5 loses just that one positive of 80 (F1 0.994).
+    rng = np.random.default_rng(0)
+    positives = np.concatenate([[0.15], rng.uniform(0.55, 0.95, 79)])
+    negatives = rng.uniform(0.02, 0.12, 60)
+    scores = np.concatenate([positives, negatives])
+    truth = np.concatenate([np.ones(80), np.zeros(60)]).astype(int)
+    assert 0.45 <= best_threshold(scores, truth) <= 0.55
