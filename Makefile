@@ -13,7 +13,8 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check clean
+.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check \
+	image image-test clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-11s %s\n", $$1, $$2}'
@@ -64,6 +65,12 @@ lint: $(STAMP) ## ruff and mypy
 
 data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks
+
+image: ## build the container image (podman here, docker where an engine runs; ~6 min)
+	bash scripts/build_image.sh
+
+image-test: ## start the built image and check it as deployed (ready, seeds, uid, stop...)
+	$(PYTHON) scripts/check_image.py
 
 clean: ## remove the virtualenv and trained artifacts
 	rm -rf $(VENV) models/artifacts
