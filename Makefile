@@ -61,7 +61,7 @@ soak: artifacts ## long reliability run: load, fuzz, worker kills, bad artifacts
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy bench cli models service training
+	$(VENV)/bin/mypy bench cli models scripts service training
 
 data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks
