@@ -38,8 +38,10 @@ READY_TARGET = 10.0
 SIZE_TARGET_GB = 1.5
 # compose's stop_grace_period: gunicorn's graceful_timeout (30 s) plus headroom.
 STOP_GRACE = 40
-# A batch this long keeps one worker busy for seconds: long enough to be in flight at the stop.
-SLOW_BATCH = 8
+# A batch this long keeps one worker busy for about a second on idle cores, ten on a busy
+# machine: in flight when the stop is sent, and done well within gunicorn's 30 s graceful timeout.
+SLOW_BATCH = 16
+IN_FLIGHT = "newsbrief_http_requests_in_flight"
 PODMAN_RUN = ["--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"]
 
 
@@ -248,6 +250,21 @@ def check_api_key(base: str) -> str:
     return "no key 401, wrong key 401, NEWSBRIEF_API_KEYS key 200"
 
 
+def wait_in_flight(base: str, batch: threading.Thread) -> None:
+    """Return once /metrics counts the batch in flight (besides the /metrics request itself)."""
+    deadline = time.monotonic() + 10
+    while batch.is_alive() and time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+            text = response.read().decode()
+        values = [
+            float(line.split()[1]) for line in text.splitlines() if line.startswith(IN_FLIGHT)
+        ]
+        if values and values[0] >= 2:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the batch was never seen in flight on /metrics")
+
+
 def check_graceful_stop(engine: str, base: str, name: str) -> str:
     """SIGTERM (engine stop) while a long batch runs: it completes and the container exits 0."""
     texts = [text for _, text, _ in seeds()] * SLOW_BATCH
@@ -260,7 +277,7 @@ def check_graceful_stop(engine: str, base: str, name: str) -> str:
 
     worker = threading.Thread(target=slow_request)
     worker.start()
-    time.sleep(1.0)  # the batch is being analysed now (it takes several seconds)
+    wait_in_flight(base, worker)
     stop_sent = time.monotonic()
     stopped = engine_run(engine, "stop", "--time", str(STOP_GRACE), name, timeout=STOP_GRACE + 30)
     stop_seconds = time.monotonic() - stop_sent
