@@ -66,7 +66,7 @@ lint: $(STAMP) ## ruff and mypy
 data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks
 
-image: ## build the container image (podman here, docker where an engine runs; ~6 min)
+image: ## build the container image (podman here, docker where an engine runs; ~20 min)
 	bash scripts/build_image.sh
 
 image-test: ## start the built image and check it as deployed (ready, seeds, uid, stop...)

@@ -59,7 +59,7 @@ ensure_base_image() {
     log "making $BASE_IMAGE from Debian $DEBIAN_SUITE (once; a few minutes)"
     local root
     root=$(mktemp -d)
-    trap 'rm -rf "$root"' RETURN
+    trap 'rm -rf "$root"; trap - RETURN' RETURN
     debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
         "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >/dev/null
     rm -rf "$root"/usr/share/{doc,man,info,locale} "$root"/var/lib/apt/lists/* \
