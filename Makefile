@@ -13,7 +13,8 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check clean
+.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check \
+	image image-test clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-11s %s\n", $$1, $$2}'
@@ -62,10 +63,16 @@ soak: artifacts ## long reliability run: load, fuzz, worker kills, bad artifacts
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy bench cli models service training
+	$(VENV)/bin/mypy bench cli models scripts service training
 
 data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks
+
+image: ## build the container image (podman here, docker where an engine runs; ~20 min)
+	bash scripts/build_image.sh
+
+image-test: ## start the built image and check it as deployed (ready, seeds, uid, stop...)
+	$(PYTHON) scripts/check_image.py
 
 clean: ## remove the virtualenv and trained artifacts
 	rm -rf $(VENV) models/artifacts .cache tests/screenshots
