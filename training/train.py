@@ -36,7 +36,7 @@ from training.corpus import (
     split,
 )
 from training.evidence import sentence_targets
-from training.metrics import best_threshold, indicator, multilabel_report
+from training.metrics import THRESHOLD_TOLERANCE, best_threshold, indicator, multilabel_report
 
 SEED = 7
 FOLDS = 5
@@ -151,7 +151,7 @@ def train(
     model = designs.fit(design, labels, parts, y, embeddings, SEED, targets)
     model["calibration"] = chosen["calibration"]
     data_hash = data_sha256(train_articles)
-    recipe = f"{data_hash}:{design}:{SEED}:{designs.fingerprint()}"
+    recipe = f"{data_hash}:{design}:{SEED}:{designs.fingerprint()}:{THRESHOLD_TOLERANCE}"
     version = hashlib.sha256(recipe.encode()).hexdigest()[:10]
     meta: dict[str, Any] = {
         "name": name,
