@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    train = sub.add_parser("train", help="fit the topic classifier and write its artifact")
+    train = sub.add_parser(
+        "train", help="fit the topic classifier and the brief selector and write their artifacts"
+    )
     train.add_argument(
         "--data", help="labelled JSON Lines (default: the bundled corpus's train split)"
     )
@@ -53,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="do nothing when a loadable artifact of that name already exists",
     )
     train.add_argument("--designs", nargs="+", help="restrict the designs compared")
+    train.add_argument(
+        "--only",
+        choices=("classifier", "brief"),
+        help="train one of the two (the brief selector always trains on the bundled data, "
+        "and not at all with --data)",
+    )
 
     evaluate = sub.add_parser("evaluate", help="score the classifier on labelled data")
     evaluate.add_argument("--data", help="labelled JSON Lines (default: the held-out split)")

@@ -88,7 +88,9 @@ def test_body_sentences_trim_only_the_start_of_the_first_sentence(text: str) -> 
 
 
 _LIST_ITEM = st.tuples(st.sampled_from(["- ", "\u2022 ", "* ", "(a) "]), _TEXT).map("".join)
-_CHROME = st.sampled_from(["All comments", "Show new comments", "Comments are closed.", "3 comments"])
+_CHROME = st.sampled_from(
+    ["All comments", "Show new comments", "Comments are closed.", "3 comments"]
+)
 
 
 @settings(max_examples=200, deadline=None)
