@@ -45,6 +45,7 @@ train: $(STAMP) ## retrain the classifier and the brief selector on the bundled 
 eval: artifacts ## held-out metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
 	$(NEWSBRIEF) evaluate
 	$(PY) -m training.brief_eval
+	$(PY) -m training.brief_focus
 
 brief-cv: $(STAMP) ## compare brief-selector designs by cross-validation (the ablation table)
 	$(PY) -m training.brief_train

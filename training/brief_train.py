@@ -80,19 +80,27 @@ class Design:
         return bool(ENCODER_FAMILIES & set(self.families))
 
 
-CHEAP = tuple(f for f in FAMILIES if f not in ENCODER_FAMILIES)
-DEFAULT_DESIGN = Design("cheap", CHEAP)
+# The chosen design (`make brief-cv`): every cheap family but the title's, which bought nothing
+# in cross-validation (-0.002 ROUGE-1 on 420 references) and is often absent at serving time.
+DEFAULT_FAMILIES = ("position", "length", "centrality", "entities", "quotes")
+DEFAULT_DESIGN = Design("default", DEFAULT_FAMILIES)
+
+
+def _with(family: str) -> tuple[str, ...]:
+    return tuple(f for f in FAMILIES if f in DEFAULT_FAMILIES or f == family)
 
 
 def ablation_designs() -> list[Design]:
-    """The default, each cheap family left out, position alone, MiniLM added, the other
-    estimator, other redundancy trade-offs and a wider window."""
+    """The default, each of its families left out, position alone, the title and MiniLM
+    families added, the other estimator, other redundancy trade-offs and a wider window."""
     designs = [DEFAULT_DESIGN, Design("position only", ("position",))]
     designs += [
-        Design(f"without {family}", tuple(f for f in CHEAP if f != family)) for family in CHEAP
+        Design(f"without {family}", tuple(f for f in DEFAULT_FAMILIES if f != family))
+        for family in DEFAULT_FAMILIES
     ]
     designs += [
-        Design("with minilm", FAMILIES),
+        Design("with title", _with("title")),
+        Design("with minilm", _with("minilm")),
         replace(DEFAULT_DESIGN, name="boosting", estimator="boosting"),
         replace(DEFAULT_DESIGN, name="no redundancy control", mmr_lambda=1.0),
         replace(DEFAULT_DESIGN, name="mmr 0.5", mmr_lambda=0.5),
