@@ -22,14 +22,13 @@ from pathlib import Path
 import pytest
 
 from bench.server import ROOT, free_port
-from models.artifact import ArtifactError, resolve_artifact
+from models.artifact import ArtifactError, resolve_artifact, write
+from models.brief_selector import selector_model
 from models.settings import ModelSettings
 from service.app import create_app
-from models.artifact import write
-from models.brief_selector import selector_model
 from service.artifact_check import check_artifacts, check_classifier_artifact
-from tests.summarizer_fakes import lead_selector
 from service.gunicorn_conf import REFUSED_EXIT_STATUS
+from tests.summarizer_fakes import lead_selector
 
 EXIT_DEADLINE = 60.0  # seconds; a refused start takes about one (imports, one sha256)
 
