@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from models.artifact import write
 from models.brief_features import Candidates, features, fit_vectorizer
 from models.brief_selector import BriefSelector, selector_model
 from models.results import Entity
@@ -72,6 +73,27 @@ def lead_selector(families: tuple[str, ...] = ("position", "length")) -> BriefSe
     labels = (np.arange(12) < 3).astype(int)
     estimator = LogisticRegression().fit(np.vstack([matrix] * 4), np.concatenate([labels] * 4))
     return BriefSelector(selector_model(families, vectorizer, estimator, MAX_SENTENCES_SCORED, 0.7))
+
+
+def write_lead_selector(directory: Path) -> Path:
+    """lead_selector() saved as a verified artifact (``directory`` is ``<models>/brief-test``),
+    for tests that load models as the service does."""
+    selector = lead_selector()
+    model = selector_model(
+        selector.families,
+        selector.vectorizer,
+        selector.estimator,
+        selector.window,
+        selector.mmr_lambda,
+    )
+    meta = {
+        "name": "brief",
+        "version": "test",
+        "families": list(selector.families),
+        "window": selector.window,
+        "mmr_lambda": selector.mmr_lambda,
+    }
+    return write(directory, model, meta)
 
 
 class RecordingSelector:

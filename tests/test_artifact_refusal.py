@@ -22,13 +22,12 @@ from pathlib import Path
 import pytest
 
 from bench.server import ROOT, free_port
-from models.artifact import ArtifactError, resolve_artifact, write
-from models.brief_selector import selector_model
+from models.artifact import ArtifactError, resolve_artifact
 from models.settings import ModelSettings
 from service.app import create_app
 from service.artifact_check import check_artifacts, check_classifier_artifact
 from service.gunicorn_conf import REFUSED_EXIT_STATUS
-from tests.summarizer_fakes import lead_selector
+from tests.summarizer_fakes import write_lead_selector
 
 EXIT_DEADLINE = 60.0  # seconds; a refused start takes about one (imports, one sha256)
 
@@ -92,22 +91,7 @@ def test_the_check_passes_a_sound_artifact_and_a_missing_one(
 @pytest.fixture
 def brief_artifact(tmp_path: Path) -> Path:
     """A real brief-selector artifact (the synthetic lead selector), named "brief"."""
-    selector = lead_selector()
-    model = selector_model(
-        selector.families,
-        selector.vectorizer,
-        selector.estimator,
-        selector.window,
-        selector.mmr_lambda,
-    )
-    meta = {
-        "name": "brief",
-        "version": "test",
-        "families": list(selector.families),
-        "window": selector.window,
-        "mmr_lambda": selector.mmr_lambda,
-    }
-    return write(tmp_path / "brief-models" / "brief-test", model, meta)
+    return write_lead_selector(tmp_path / "brief-models" / "brief-test")
 
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES))

@@ -2,8 +2,9 @@
 
 One server (two workers, API keys on) serves the whole module; every wait is bounded and the
 server is always stopped. Each worker loads its models through models.loading, as in
-production; the models directory holds only the small TF-IDF artifact, so the run does not
-depend on `make artifacts` (the summarizer uses the packaged encoder and spaCy model).
+production; the models directory holds only the small TF-IDF classifier and a synthetic brief
+selector, so the run does not depend on `make artifacts` (the summarizer uses the packaged
+spaCy model).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +29,7 @@ from typing import Any
 import pytest
 
 from service.serve import gunicorn_argv
+from tests.summarizer_fakes import write_lead_selector
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +97,9 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 @pytest.fixture(scope="module")
 def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    models_dir = tmp_path_factory.mktemp("e2e-models")
+    shutil.copytree(small_artifact, models_dir / small_artifact.name)
+    write_lead_selector(models_dir / "brief-test")
     port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
     env = {
@@ -101,7 +107,7 @@ def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "NEWSBRIEF_HOST": "127.0.0.1",
         "NEWSBRIEF_PORT": str(port),
         "NEWSBRIEF_WORKERS": "2",
-        "NEWSBRIEF_MODELS_DIR": str(small_artifact.parent),
+        "NEWSBRIEF_MODELS_DIR": str(models_dir),
         "NEWSBRIEF_CLASSIFIER": "weather",
         "NEWSBRIEF_API_KEYS": f"other-key,{KEY}",
         "NEWSBRIEF_MAX_BODY_BYTES": "20000",
