@@ -3,8 +3,9 @@
 Shaped like a transformers pipeline: ``preprocess`` turns the raw article into what the model
 reads (page furniture removed, sentences with offsets into the caller's original string, the
 focus marked, long input capped), ``forward`` runs the backend, ``postprocess`` adds the key
-facts and builds the result. The default backend is extractive: it picks whole sentences of
-the article (models/extractive.py), so every brief sentence can be traced to the source. The
+facts and builds the result. The default backend is extractive: a learned selector
+(models/brief_selector.py) scores whole sentences of the article and models/extractive.py picks
+them, so every brief sentence can be traced to the source. The
 abstractive backend (models/abstractive.py) shares preprocess and postprocess.
 """
 
@@ -26,11 +27,11 @@ from models.extractive import Budget, select, with_focus
 from models.results import Brief, BriefSentence, Entity, Evidence
 from models.text import Segment, body_sentences, clean, segment
 
-# Sentences the extractive backend scores for a default brief: the first MAX_SENTENCES_SCORED
-# (news puts its key facts first; 10 sentences is about 230 words). On the development
-# references ROUGE-1 is 0.678 whether 10, 12 or 25 sentences are scored, and of the sentences
-# that best match those references (greedy oracle) 97% are among the first 10. Embedding is most
-# of a brief's time, so this bounds the time of any input: see README "Briefs" for the figures.
+# Sentences the brief selector is trained on and scores for a default brief (its window): the
+# first MAX_SENTENCES_SCORED (news puts its key facts first; 10 sentences is about 230 words).
+# 97% of the sentences that best match the training references (greedy oracle) are among the
+# first 10, and scoring 20 changed cross-validated ROUGE-1 by -0.002 (README "Briefs"); it also
+# bounds the time of any input.
 MAX_SENTENCES_SCORED = 10
 # A longer brief reads twice the sentences it needs, up to MAX_WINDOW; a word budget is counted
 # in sentences of WORDS_PER_SENTENCE words (news sentences average 20-25).
