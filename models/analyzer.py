@@ -41,6 +41,7 @@ class BriefWriter(Protocol):
         max_sentences: int | None = 3,
         max_words: int | None = None,
         focus: Sequence[Evidence] = (),
+        title: str = "",
     ) -> Brief: ...
 
 
@@ -153,4 +154,5 @@ class Analyzer:
             max_sentences=options.max_sentences,
             max_words=options.max_words,
             focus=focus,
+            title=article.title or "",
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from typing import Any
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
 TRACKED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "transformers", "torch")
+# meta.json keys a topic classifier's artifact must have (the default for verify); other
+# artifacts (the brief selector's) name their own.
+CLASSIFIER_KEYS = ("labels", "thresholds")
 
 
 class ArtifactError(RuntimeError):
@@ -73,10 +77,13 @@ def read_meta(directory: Path) -> dict[str, Any]:
     return meta
 
 
-def verify(directory: Path) -> dict[str, Any]:
-    """Check checksum and library versions; return the metadata if the artifact may be loaded."""
+def verify(directory: Path, required: Sequence[str] = CLASSIFIER_KEYS) -> dict[str, Any]:
+    """Check checksum and library versions; return the metadata if the artifact may be loaded.
+
+    ``required`` names the meta.json keys this kind of artifact must have besides the checksum
+    and library versions."""
     meta = read_meta(directory)
-    for key in ("labels", "artifact_sha256", "libraries", "thresholds"):
+    for key in ("artifact_sha256", "libraries", *required):
         if key not in meta:
             raise ArtifactError(f"{directory / META_FILE} lacks {key!r}; retrain the artifact")
     model_path = directory / MODEL_FILE
@@ -103,12 +110,14 @@ def verify(directory: Path) -> dict[str, Any]:
     return meta
 
 
-def load_verified(directory: Path) -> tuple[Any, dict[str, Any]]:
+def load_verified(
+    directory: Path, required: Sequence[str] = CLASSIFIER_KEYS
+) -> tuple[Any, dict[str, Any]]:
     """Unpickle a verified artifact, turning scikit-learn's version warnings into errors."""
     import joblib
     from sklearn.exceptions import InconsistentVersionWarning
 
-    meta = verify(directory)
+    meta = verify(directory, required)
     with warnings.catch_warnings():
         warnings.simplefilter("error", InconsistentVersionWarning)
         try:

@@ -11,6 +11,7 @@ from functools import cache
 
 from models.analyzer import Analyzer, BriefWriter, NotBuiltError, Part
 from models.artifact import ArtifactError, read_meta, resolve_artifact
+from models.brief_selector import BriefSelector
 from models.classifier import TopicClassifier
 from models.encoder import SentenceEncoder
 from models.features import EMBEDDING_DESIGNS
@@ -27,6 +28,15 @@ def load_classifier(
         raise NotBuiltError(str(error)) from None
     needs_encoder = read_meta(directory).get("design") in EMBEDDING_DESIGNS
     return TopicClassifier.from_artifact(directory, encoder() if needs_encoder else None)
+
+
+def load_brief_selector(settings: ModelSettings) -> BriefSelector:
+    """The extractive brief's selector; missing is NotBuiltError, a bad one ArtifactError."""
+    try:
+        directory = resolve_artifact(settings.models_dir, settings.brief_model)
+    except ArtifactError as error:
+        raise NotBuiltError(str(error)) from None
+    return BriefSelector.from_artifact(directory)
 
 
 def load_analyzer(settings: ModelSettings, parts: Sequence[Part]) -> Analyzer:
@@ -64,7 +74,8 @@ def load_summarizer(settings: ModelSettings, encoder: Callable[[], SentenceEncod
     if settings.summarizer_backend != "abstractive":
         from models.summarizer import Summarizer
 
-        return Summarizer(encoder(), entities)
+        selector = load_brief_selector(settings)
+        return Summarizer(selector, entities, encoder() if selector.needs_encoder else None)
     from models.abstractive import AbstractiveSummarizer, Seq2SeqModel
 
     if settings.abstractive_dir is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODELS_DIR = REPO_ROOT / "models" / "artifacts"
 DEFAULT_CLASSIFIER = "topics"
+DEFAULT_BRIEF_MODEL = "brief"
 
 
 class ConfigError(ValueError):
@@ -41,6 +42,7 @@ class ModelSettings:
 
     models_dir: Path = DEFAULT_MODELS_DIR
     classifier: str = DEFAULT_CLASSIFIER
+    brief_model: str = DEFAULT_BRIEF_MODEL
     encoder_dir: Path | None = None
     summarizer_backend: str = "extractive"
     abstractive_dir: Path | None = None
@@ -62,6 +64,7 @@ class ModelSettings:
         return cls(
             models_dir=_env_path(env, "NEWSBRIEF_MODELS_DIR") or DEFAULT_MODELS_DIR,
             classifier=env.get("NEWSBRIEF_CLASSIFIER", "").strip() or DEFAULT_CLASSIFIER,
+            brief_model=env.get("NEWSBRIEF_BRIEF_MODEL", "").strip() or DEFAULT_BRIEF_MODEL,
             encoder_dir=_env_path(env, "NEWSBRIEF_ENCODER_DIR"),
             summarizer_backend=backend,
             abstractive_dir=abstractive_dir,

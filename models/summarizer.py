@@ -3,8 +3,9 @@
 Shaped like a transformers pipeline: ``preprocess`` turns the raw article into what the model
 reads (page furniture removed, sentences with offsets into the caller's original string, the
 focus marked, long input capped), ``forward`` runs the backend, ``postprocess`` adds the key
-facts and builds the result. The default backend is extractive: it picks whole sentences of
-the article (models/extractive.py), so every brief sentence can be traced to the source. The
+facts and builds the result. The default backend is extractive: a learned selector
+(models/brief_selector.py) scores whole sentences of the article and models/extractive.py picks
+them, so every brief sentence can be traced to the source. The
 abstractive backend (models/abstractive.py) shares preprocess and postprocess.
 """
 
@@ -14,30 +15,32 @@ import abc
 import contextlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from models.analyzer import DEFAULT_MAX_SENTENCES
 from models.article import ArticleError
-from models.extractive import DEFAULT_WEIGHTS, Budget, Weights, relevance, select
+from models.brief_features import Candidates
+from models.extractive import Budget, select, with_focus
 from models.results import Brief, BriefSentence, Entity, Evidence
 from models.text import Segment, body_sentences, clean, segment
 
-# Sentences the extractive backend scores for a default brief: the first MAX_SENTENCES_SCORED
-# (news puts its key facts first; 10 sentences is about 230 words). On the development
-# references ROUGE-1 is 0.678 whether 10, 12 or 25 sentences are scored, and of the sentences
-# that best match those references (greedy oracle) 97% are among the first 10. Embedding is most
-# of a brief's time, so this bounds the time of any input: see README "Briefs" for the figures.
+# Sentences the brief selector is trained on and scores for a default brief (its window): the
+# first MAX_SENTENCES_SCORED (news puts its key facts first; 10 sentences is about 230 words).
+# 97% of the sentences that best match the training references (greedy oracle) are among the
+# first 10, and scoring 20 changed cross-validated ROUGE-1 by -0.002 (README "Briefs"); it also
+# bounds the time of any input.
 MAX_SENTENCES_SCORED = 10
 # A longer brief reads twice the sentences it needs, up to MAX_WINDOW; a word budget is counted
 # in sentences of WORDS_PER_SENTENCE words (news sentences average 20-25).
 MAX_WINDOW = 40
 WORDS_PER_SENTENCE = 20
 # Words of the cleaned article that NER reads for the key facts: the opening, where news names
-# its actors, at a fixed cost (spaCy's small model reads about 11,000 words a second here).
-MAX_FACT_WORDS = 300
+# its actors, at a fixed cost (spaCy's small model reads about 11,000 words a second here, so
+# NER is most of a brief's time now that no encoder runs; 150 words halves it against 300).
+MAX_FACT_WORDS = 150
 # Focus sentences beyond that cap that are still considered, because the caller asked for them.
 MAX_FOCUS_SENTENCES = 12
 # Sentences per encoder call. SentenceEncoder pads a batch to its longest text, and news
@@ -54,6 +57,16 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class Selector(Protocol):
+    """What the extractive backend needs of a sentence selector (models.brief_selector)."""
+
+    window: int
+    needs_encoder: bool
+    mmr_lambda: float
+
+    def score(self, candidates: Candidates) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 class EntityFinder(Protocol):
     """What postprocess needs to list key facts (models.entities.EntityExtractor)."""
 
@@ -63,9 +76,10 @@ class EntityFinder(Protocol):
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """An article ready for a backend: candidate sentences in source order, and what goes
-    with them (their index among the article's sentences, whether the caller focused on them);
-    ``truncated`` when the article has sentences beyond the backend's cap; ``facts_text`` is
-    the cleaned opening the key facts are drawn from.
+    with them (their index among the article's ``total`` sentences, whether each opens a
+    paragraph, whether the caller focused on it); ``truncated`` when the article has sentences
+    beyond the backend's cap; ``facts_text`` is the cleaned opening the key facts are drawn
+    from; ``title`` is the caller's ("" when not given).
     """
 
     text: str
@@ -75,6 +89,9 @@ class Prepared:
     truncated: bool
     facts_text: str
     budget: Budget
+    total: int = 0
+    paragraph_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    title: str = ""
 
     @property
     def word_counts(self) -> np.ndarray:
@@ -93,6 +110,63 @@ class Draft:
 
 def _overlaps(segment_: Segment, spans: Sequence[Evidence]) -> bool:
     return any(span.start < segment_.end and segment_.start < span.end for span in spans)
+
+
+def _opens_paragraph(text: str, sentence: Segment) -> bool:
+    """True when only white space precedes the sentence on its line."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return not text[line_start : sentence.start].strip()
+
+
+def prepare(
+    text: str,
+    budget: Budget,
+    window: int,
+    focus: Sequence[Evidence] = (),
+    title: str = "",
+) -> Prepared:
+    """The article as a backend reads it: its first ``window`` body sentences (plus focus
+    sentences further down), or its heading lines when it has no sentence at all. Raises
+    ArticleError("text", ...) when nothing is left once the furniture is removed."""
+    article = body_sentences(text)
+    if not article:  # a text of unpunctuated lines only: its lines are what it says
+        article = [s for s in segment(text) if s.kind == "heading"]
+    if not article:
+        raise ArticleError(
+            "text",
+            "has no article text to summarize: it is empty or only page furniture "
+            "(repeated headlines, bylines, captions, links, embed ids)",
+        )
+    chosen = list(range(min(len(article), window)))
+    if focus:
+        late = [i for i in range(len(chosen), len(article)) if _overlaps(article[i], focus)]
+        chosen.extend(late[:MAX_FOCUS_SENTENCES])
+    return Prepared(
+        text=text,
+        sentences=tuple(article[i] for i in chosen),
+        positions=np.array(chosen, dtype=np.float64),
+        focus=np.array([_overlaps(article[i], focus) for i in chosen], dtype=bool),
+        truncated=len(article) > window,
+        facts_text=clean(text[: _facts_cutoff(article)]),
+        budget=budget,
+        total=len(article),
+        paragraph_starts=np.array(
+            [i == 0 or _opens_paragraph(text, article[i]) for i in chosen], dtype=bool
+        ),
+        title=" ".join(title.split()),
+    )
+
+
+def candidates(prepared: Prepared, embeddings: np.ndarray | None = None) -> Candidates:
+    """What the selector's features read of a prepared article."""
+    return Candidates(
+        texts=tuple(s.text for s in prepared.sentences),
+        positions=prepared.positions,
+        total=prepared.total,
+        paragraph_starts=prepared.paragraph_starts,
+        title=prepared.title,
+        embeddings=embeddings,
+    )
 
 
 def _facts_cutoff(article: Sequence[Segment]) -> int:
@@ -149,14 +223,16 @@ class BriefPipeline(abc.ABC):
         max_sentences: int | None = DEFAULT_MAX_SENTENCES,
         max_words: int | None = None,
         focus: Sequence[Evidence] = (),
+        title: str = "",
     ) -> Brief:
         """A brief of at most ``max_sentences`` sentences and/or ``max_words`` words.
 
         ``focus`` holds spans of ``text`` (classifier evidence for the requested topics);
-        sentences overlapping them are preferred. Raises ArticleError("text", ...) when the
-        article has nothing to summarize.
+        sentences overlapping them are preferred. ``title``, when known, is one of the
+        selector's signals. Raises ArticleError("text", ...) when the article has nothing to
+        summarize.
         """
-        prepared = self.preprocess(text, max_sentences, max_words, focus)
+        prepared = self.preprocess(text, max_sentences, max_words, focus, title)
         return self.postprocess(self.forward(prepared))
 
     def preprocess(
@@ -165,33 +241,12 @@ class BriefPipeline(abc.ABC):
         max_sentences: int | None,
         max_words: int | None,
         focus: Sequence[Evidence],
+        title: str = "",
     ) -> Prepared:
         if max_sentences is None and max_words is None:
             max_sentences = DEFAULT_MAX_SENTENCES
         budget = Budget(max_sentences, max_words)
-        article = body_sentences(text)
-        if not article:  # a text of unpunctuated lines only: its lines are what it says
-            article = [s for s in segment(text) if s.kind == "heading"]
-        if not article:
-            raise ArticleError(
-                "text",
-                "has no article text to summarize: it is empty or only page furniture "
-                "(repeated headlines, bylines, captions, links, embed ids)",
-            )
-        window = self.window(budget)
-        chosen = list(range(min(len(article), window)))
-        if focus:
-            late = [i for i in range(len(chosen), len(article)) if _overlaps(article[i], focus)]
-            chosen.extend(late[:MAX_FOCUS_SENTENCES])
-        return Prepared(
-            text=text,
-            sentences=tuple(article[i] for i in chosen),
-            positions=np.array(chosen, dtype=np.float64),
-            focus=np.array([_overlaps(article[i], focus) for i in chosen], dtype=bool),
-            truncated=len(article) > window,
-            facts_text=clean(text[: _facts_cutoff(article)]),
-            budget=budget,
-        )
+        return prepare(text, budget, self.window(budget), focus, title)
 
     @abc.abstractmethod
     def forward(self, prepared: Prepared) -> Draft:
@@ -207,44 +262,45 @@ class BriefPipeline(abc.ABC):
 
 
 class Summarizer(BriefPipeline):
-    """Extractive briefs: whole article sentences (the first without its dateline) chosen by
-    centrality, position, focus and redundancy (models/extractive.py), in source order, each
-    with its offsets and score.
+    """Extractive briefs: whole article sentences (the first without its dateline) scored by
+    the learned selector (models/brief_selector.py), focus first, decoded with redundancy
+    control (models/extractive.py), in source order, each with its offsets and score.
 
-    Pass the process's shared SentenceEncoder (and EntityExtractor) so the weights are loaded
-    once; left out, the packaged MiniLM and spaCy model are loaded here. ``bf16`` encodes under
-    bfloat16 autocast (default: when the CPU supports it natively, see native_bf16); ``weights``
-    blend relevance (models.extractive.Weights).
+    The encoder is only used when the selector's design reads MiniLM features; pass the
+    process's shared SentenceEncoder then (left out, the packaged MiniLM is loaded here).
+    ``bf16`` encodes under bfloat16 autocast (default: when the CPU supports it natively, see
+    native_bf16).
     """
 
     backend = "extractive"
-    sentence_cap = MAX_SENTENCES_SCORED
+
+    def __init__(
+        self,
+        selector: Selector,
+        entities: EntityFinder | None = None,
+        encoder: Encoder | None = None,
+        *,
+        bf16: bool | None = None,
+    ) -> None:
+        self.selector = selector
+        self.sentence_cap = selector.window
+        if selector.needs_encoder and encoder is None:
+            from models.encoder import SentenceEncoder
+
+            encoder = SentenceEncoder()
+        self.encoder = encoder if selector.needs_encoder else None
+        self.bf16 = native_bf16() if bf16 is None and self.encoder is not None else bool(bf16)
+        super().__init__(entities)
 
     def window(self, budget: Budget) -> int:
-        """MAX_SENTENCES_SCORED, or twice the sentences a longer brief needs (a word budget
+        """The selector's window, or twice the sentences a longer brief needs (a word budget
         counted at WORDS_PER_SENTENCE), up to MAX_WINDOW: a 20-sentence brief still chooses."""
         wanted = budget.max_sentences or math.ceil((budget.max_words or 0) / WORDS_PER_SENTENCE)
         return min(MAX_WINDOW, max(self.sentence_cap, 2 * wanted))
 
-    def __init__(
-        self,
-        encoder: Encoder | None = None,
-        entities: EntityFinder | None = None,
-        *,
-        bf16: bool | None = None,
-        weights: Weights = DEFAULT_WEIGHTS,
-    ) -> None:
-        if encoder is None:
-            from models.encoder import SentenceEncoder
-
-            encoder = SentenceEncoder()
-        self.encoder = encoder
-        self.bf16 = native_bf16() if bf16 is None else bf16
-        self.weights = weights
-        super().__init__(entities)
-
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embeddings in ``texts`` order, encoded in length-sorted groups of EMBED_GROUP."""
+        assert self.encoder is not None
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         groups = [order[i : i + EMBED_GROUP] for i in range(0, len(order), EMBED_GROUP)]
         with self._precision():
@@ -264,15 +320,19 @@ class Summarizer(BriefPipeline):
         return torch.autocast("cpu", dtype=torch.bfloat16)
 
     def forward(self, prepared: Prepared) -> Draft:
-        """A short article (all of it fits the budget) comes back whole, without the encoder;
+        """A short article (all of it fits the budget) comes back whole, without scoring;
         its sentences score WHOLE_ARTICLE_SCORE."""
         words = prepared.word_counts
         if not prepared.truncated and prepared.budget.fits(words):
             picks = [(s, WHOLE_ARTICLE_SCORE) for s in prepared.sentences]
         else:
-            embeddings = self._embed([s.text for s in prepared.sentences])
-            scores = relevance(embeddings, prepared.positions, prepared.focus, self.weights)
-            chosen = select(embeddings, scores, words, prepared.budget, self.weights.mmr_lambda)
+            embeddings = None
+            if self.encoder is not None:
+                texts = [s.text for s in prepared.sentences]
+                embeddings = self._embed(texts + ([prepared.title] if prepared.title else []))
+            scores, similarity = self.selector.score(candidates(prepared, embeddings))
+            scores = with_focus(scores, prepared.focus)
+            chosen = select(similarity, scores, words, prepared.budget, self.selector.mmr_lambda)
             picks = [(prepared.sentences[i], float(scores[i])) for i in chosen]
         sentences = tuple(BriefSentence(s.text, s.start, s.end, score) for s, score in picks)
         return Draft(prepared, " ".join(_one_line(s.text) for s in sentences), sentences)

@@ -63,6 +63,11 @@ _NOISE_LINE = re.compile(
       | sponsored(?:\s+content)?\s*$
       | share(?:\s+this(?:\s+(?:article|story|page))?)?\s*:?\s*$
       | (?:tweet|email|print|comments?)\s*$
+      | (?:all|show(?:\s+(?:new|more|all|older|newer))?|view(?:\s+(?:all|more))?|load\s+more|hide
+          |post\s+a|add\s+a|leave\s+a)\s+comments?\b
+      | comments?\s*(?:are\s+closed|\(\d+\))
+      | \d+\s+comments?\s*$
+      | date\s*[:=]?\s*\d{4}-\d{2}-\d{2}(?:[T\s][\d:.]+)?\s*$
       | (?:photo|photos|image|picture|file\s+photo|caption|video|watch|listen)\s*(?::|\||/|-\s)
       | (?:photo|photos|image|picture)\s+(?:by|credit|courtesy)\b
       | \(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+[^;]{1,80};
@@ -105,6 +110,14 @@ _INLINE_DATELINE = re.compile(
     r"(?:\s\([^()]{1,40}\))?\s(?:-{1,2}|\u2013|\u2014)\s+(?=[\"'\u201c\u2018]?[A-Z0-9])"
 )
 _INLINE_DATELINE_MAX = 80
+# Page metadata scraped in front of the first sentence: "date 2019-07-15 In April, ...".
+_LEADING_METADATA = re.compile(
+    r"^(?:date|published|updated|posted)\s*[:=]?\s*\d{4}-\d{2}-\d{2}(?:[T\s]\d{2}:\d{2}(?::\d{2})?)?"
+    r"\s+(?=[\"'\u201c\u2018]?[A-Z0-9])",
+    re.IGNORECASE,
+)
+# A list item's marker at the start of its line: "- a prohibition on ...", "\u2022 5".
+_LIST_MARKER = re.compile(r"^(?:[-\u2013\u2014\u2022\u25aa\u25cf\u00b7*]|\(?[a-z0-9]\))\s")
 _TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*$")
 _WORD = re.compile(r"\w+")
 
@@ -175,7 +188,8 @@ def segment(text: str) -> list[Segment]:
     """Split an article into sentences, heading-like lines and noise, with offsets."""
     segments: list[Segment] = []
     seen_lines: set[str] = set()
-    for line_start, line_end in _lines(text):
+    lines = _lines(text)
+    for number, (line_start, line_end) in enumerate(lines):
         line = text[line_start:line_end]
         key = _line_key(line)
         repeated = key in seen_lines and len(line) < 300
@@ -185,7 +199,14 @@ def segment(text: str) -> list[Segment]:
             continue
         spans = _split_line(line, line_start)
         short = len(line.split()) <= _HEADING_MAX_WORDS
-        if len(spans) == 1 and short and not _TERMINAL.search(line):
+        # A headline or caption of any length without final punctuation, right before the
+        # datelined first sentence ("... missiles in Syria\nANKARA, Turkey - ..."), is no
+        # sentence either.
+        next_line = (
+            text[lines[number + 1][0] : lines[number + 1][1]] if number + 1 < len(lines) else ""
+        )
+        before_dateline = bool(_INLINE_DATELINE.match(next_line)) and not _TERMINAL.search(line)
+        if before_dateline or (len(spans) == 1 and short and not _TERMINAL.search(line)):
             segments.append(Segment(line, line_start, line_end, "heading"))
             continue
         # A sentence can still be furniture when it shares a line with article text:
@@ -203,11 +224,31 @@ def sentences(text: str) -> list[Segment]:
 
 
 def body_sentences(text: str) -> list[Segment]:
-    """The sentences a brief may quote: ``sentences`` with the first one's dateline trimmed."""
+    """The sentences a brief may quote: ``sentences`` without list items ("- a prohibition
+    on ...", a fragment out of its list; unless the text has nothing else), with leading page
+    metadata and the dateline trimmed from the first one."""
     found = sentences(text)
+    prose = [s for s in found if not _in_list_item(text, s)]
+    found = prose or found
     if found:
-        found[0] = without_dateline(found[0])
+        found[0] = without_dateline(without_metadata(found[0]))
     return found
+
+
+def _in_list_item(text: str, sentence: Segment) -> bool:
+    """True when the sentence's line opens with a list marker."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return bool(_LIST_MARKER.match(text[line_start : sentence.end].lstrip()))
+
+
+def without_metadata(sentence: Segment) -> Segment:
+    """The sentence after scraped page metadata ("date 2019-07-15 In April, ..." -> "In
+    April, ..."), offsets moved past it; unchanged when it has none."""
+    match = _LEADING_METADATA.match(sentence.text)
+    if match is None:
+        return sentence
+    cut = match.end()
+    return Segment(sentence.text[cut:], sentence.start + cut, sentence.end, sentence.kind)
 
 
 def without_dateline(sentence: Segment) -> Segment:

@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, g, request
 
 from models.settings import ModelSettings
 from service import auth, errors
-from service.artifact_check import check_classifier_artifact
+from service.artifact_check import check_artifacts
 from service.config import ServiceConfig
 from service.metrics import Metrics
 from service.page import page
@@ -36,8 +36,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` may hold ``SERVICE`` (a ServiceConfig), ``MODELS`` (a ModelSettings) or
     ``ANALYZER`` (a ready models.analyzer.Analyzer, so tests need not reload models); both
     settings default to the environment. Other keys go into ``app.config`` as they are.
-    Raises models.artifact.ArtifactError when the classifier artifact is built but fails
-    verification; a model that is not built only makes the app not ready.
+    Raises models.artifact.ArtifactError when the classifier or brief-selector artifact is
+    built but fails verification; a model that is not built only makes the app not ready.
     """
     config = dict(config or {})
     service_config: ServiceConfig = config.pop("SERVICE", None) or ServiceConfig.from_env()
@@ -52,7 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if analyzer is not None:
         state = ModelState.of(analyzer)
     else:
-        check_classifier_artifact(model_settings)  # a broken artifact stops the start here
+        check_artifacts(model_settings)  # a broken artifact stops the start
         state = load_state(model_settings)
     app.extensions["newsbrief.state"] = state
     metrics = Metrics()

@@ -1,4 +1,5 @@
-"""Refuse to start on a classifier artifact that exists but must not be loaded.
+"""Refuse to start on an artifact (the classifier's, the brief selector's) that exists but
+must not be loaded.
 
 A missing artifact is a state the service can report: /readyz says 503 and how to train one,
 and the summarizer half still works. An artifact that is there but fails verification (its
@@ -11,25 +12,42 @@ nothing is unpickled, so gunicorn's master can run this before it forks any work
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from models.artifact import META_FILE, ArtifactError, resolve_artifact, verify
+from models.artifact import CLASSIFIER_KEYS, META_FILE, ArtifactError, resolve_artifact, verify
+from models.brief_selector import BRIEF_KEYS
 from models.settings import ModelSettings
 
 
+def check_artifacts(settings: ModelSettings) -> None:
+    """Both artifacts the service may load (the brief selector's only for extractive briefs).
+
+    Raises ArtifactError, naming the problem, when one is present but fails verification.
+    """
+    check_classifier_artifact(settings)
+    if settings.summarizer_backend == "extractive":
+        check_artifact(settings.models_dir, settings.brief_model, BRIEF_KEYS)
+
+
 def check_classifier_artifact(settings: ModelSettings) -> Path | None:
+    """The verified classifier artifact directory, or None when none is built."""
+    return check_artifact(settings.models_dir, settings.classifier, CLASSIFIER_KEYS)
+
+
+def check_artifact(models_dir: Path, name: str, required: Sequence[str]) -> Path | None:
     """The verified artifact directory, or None when none is built.
 
     Raises ArtifactError, naming the problem, when an artifact is present but fails
     verification.
     """
     try:
-        directory = resolve_artifact(settings.models_dir, settings.classifier)
+        directory = resolve_artifact(models_dir, name)
     except ArtifactError:
-        if not _present(settings.models_dir, settings.classifier):
+        if not _present(models_dir, name):
             return None  # not built: the service starts and reports it
         raise  # present, but its meta.json cannot be read
-    verify(directory)
+    verify(directory, required)
     return directory
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from models.artifact import ArtifactError
 from models.settings import ConfigError, ModelSettings, env_int
-from service.artifact_check import check_classifier_artifact
+from service.artifact_check import check_artifacts
 from service.config import ServerConfig, available_cores
 from service.logs import logging_config
 
@@ -70,7 +70,7 @@ def on_starting(server: Any) -> None:
     A missing artifact is not refused (the service starts and reports it on /readyz).
     """
     try:
-        check_classifier_artifact(ModelSettings.from_env())
+        check_artifacts(ModelSettings.from_env())
     except (ArtifactError, ConfigError) as error:
         server.log.error("refusing to start: %s", error)
         raise SystemExit(REFUSED_EXIT_STATUS) from None

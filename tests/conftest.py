@@ -73,10 +73,15 @@ def entity_extractor():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def summarizer(encoder: SentenceEncoder, entity_extractor):  # type: ignore[no-untyped-def]
-    """The extractive summarizer on the shared real encoder and NER, as the service builds it."""
+    """The extractive summarizer with the trained brief selector (`make artifacts`) and the
+    real NER (and the shared encoder if the selector's design reads it), as the service
+    builds it."""
+    from models.loading import load_brief_selector
+    from models.settings import ModelSettings
     from models.summarizer import Summarizer
 
-    return Summarizer(encoder, entity_extractor)
+    selector = load_brief_selector(ModelSettings.from_env())
+    return Summarizer(selector, entity_extractor, encoder if selector.needs_encoder else None)
 
 
 @pytest.fixture(scope="session")

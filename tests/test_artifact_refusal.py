@@ -25,8 +25,9 @@ from bench.server import ROOT, free_port
 from models.artifact import ArtifactError, resolve_artifact
 from models.settings import ModelSettings
 from service.app import create_app
-from service.artifact_check import check_classifier_artifact
+from service.artifact_check import check_artifacts, check_classifier_artifact
 from service.gunicorn_conf import REFUSED_EXIT_STATUS
+from tests.summarizer_fakes import write_lead_selector
 
 EXIT_DEADLINE = 60.0  # seconds; a refused start takes about one (imports, one sha256)
 
@@ -85,6 +86,37 @@ def test_the_check_passes_a_sound_artifact_and_a_missing_one(
     )
     assert check_classifier_artifact(settings_for(small_artifact.parent, "absent")) is None
     assert check_classifier_artifact(settings_for(tmp_path / "nowhere", "weather")) is None
+
+
+@pytest.fixture
+def brief_artifact(tmp_path: Path) -> Path:
+    """A real brief-selector artifact (the synthetic lead selector), named "brief"."""
+    return write_lead_selector(tmp_path / "brief-models" / "brief-test")
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES))
+def test_a_broken_brief_artifact_is_refused_too(
+    brief_artifact: Path, tmp_path: Path, breakage: str
+) -> None:
+    check_artifacts(ModelSettings(models_dir=brief_artifact.parent))  # sound: passes
+    models_dir = broken_copy(brief_artifact, tmp_path, breakage)
+    with pytest.raises(ArtifactError) as raised:
+        check_artifacts(ModelSettings(models_dir=models_dir))
+    assert BREAKAGES[breakage][1] in str(raised.value)
+
+
+def test_without_a_brief_artifact_the_service_starts_and_readyz_names_it(
+    small_artifact: Path,
+) -> None:
+    settings = ModelSettings(models_dir=small_artifact.parent, classifier="weather")
+    client = create_app({"MODELS": settings}).test_client()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    missing = response.get_json()["error"]["details"]["missing"]
+    assert set(missing) == {"summarizer"} and "no artifact named 'brief'" in missing["summarizer"]
+    assert (
+        client.post("/v1/classify", json={"text": "The river flooded the town."}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES))

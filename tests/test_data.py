@@ -68,8 +68,8 @@ def test_growing_the_corpus_moves_no_article_across_the_split() -> None:
 
 
 def test_reference_briefs_stay_on_their_side_of_the_split() -> None:
-    """Tuning references come from training articles and reported ones from held-out articles,
-    so the ROUGE that is reported was never tuned to."""
+    """Training references come from training articles and reported ones from held-out articles,
+    so the ROUGE that is reported was never trained on."""
     from training.brief_eval import DEV_REFERENCES_PATH, REFERENCES_PATH, load_references
 
     train, test = split(load_corpus())
@@ -77,7 +77,21 @@ def test_reference_briefs_stay_on_their_side_of_the_split() -> None:
     trained_on = {a.id for a in train}
     reported = load_references(REFERENCES_PATH)
     tuned = load_references(DEV_REFERENCES_PATH)
-    assert len(reported) >= 60 and set(reported) <= held_out
-    assert len(tuned) >= 100 and set(tuned) <= trained_on
+    assert len(reported) >= 100 and set(reported) <= held_out
+    assert len(tuned) >= 400 and set(tuned) <= trained_on
     for reference in [*reported.values(), *tuned.values()]:
-        assert 30 <= len(reference.split()) <= 100, reference
+        assert 30 <= len(reference.split()) <= 130, reference
+
+
+def test_focus_references_brief_one_topic_of_a_held_out_multi_topic_article() -> None:
+    from training.brief_focus import FOCUS_REFERENCES_PATH, load_focus_references
+
+    _, test = split(load_corpus())
+    held_out = {a.id: a for a in test}
+    rows = load_focus_references(FOCUS_REFERENCES_PATH)
+    assert len({article_id for article_id, _, _ in rows}) >= 40
+    assert len(rows) == len({(article_id, label) for article_id, label, _ in rows})
+    for article_id, label, reference in rows:
+        article = held_out[article_id]
+        assert len(article.labels) >= 2 and label in article.labels
+        assert 30 <= len(reference.split()) <= 130, reference

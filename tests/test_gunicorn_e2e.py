@@ -2,8 +2,8 @@
 
 One server (two workers, API keys on, tests/live_server.py) serves the whole module. Each
 worker loads its models through models.loading, as in production; the models directory holds
-only the small TF-IDF artifact, so the run does not depend on `make artifacts` (the summarizer
-uses the packaged encoder and spaCy model).
+only the small TF-IDF classifier and a synthetic brief selector, so the run does not depend on
+`make artifacts` (the summarizer uses the packaged spaCy model).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import time
 import urllib.error
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.live_server import Server, gunicorn
+from tests.summarizer_fakes import write_lead_selector
 
 pytestmark = pytest.mark.slow
 
@@ -58,8 +60,11 @@ AUTH = {"Authorization": f"Bearer {KEY}"}
 
 @pytest.fixture(scope="module")
 def server(small_artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    models_dir = tmp_path_factory.mktemp("e2e-models")
+    shutil.copytree(small_artifact, models_dir / small_artifact.name)
+    write_lead_selector(models_dir / "brief-test")
     settings = {
-        "NEWSBRIEF_MODELS_DIR": str(small_artifact.parent),
+        "NEWSBRIEF_MODELS_DIR": str(models_dir),
         "NEWSBRIEF_CLASSIFIER": "weather",
         "NEWSBRIEF_API_KEYS": f"other-key,{KEY}",
         "NEWSBRIEF_MAX_BODY_BYTES": "20000",

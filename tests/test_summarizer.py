@@ -1,7 +1,9 @@
-"""Extractive selection: redundancy, position, focus, length control, offsets, input limits.
+"""Extractive selection: redundancy, focus, length control, offsets, input limits, and the
+encoder only for designs that read it.
 
-A bag-of-words encoder stands in for MiniLM (tests/summarizer_fakes.py), so these run in
-milliseconds; the real models are exercised in test_summarizer_seeds.py (slow).
+A lead-preferring selector fitted on synthetic data and a bag-of-words encoder stand in for the
+trained artifact and MiniLM (tests/summarizer_fakes.py), so these run in milliseconds; the real
+models are exercised in test_summarizer_seeds.py (slow).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 
 from models.analyzer import AnalysisOptions, Analyzer
 from models.article import Article, ArticleError
-from models.extractive import Budget, Weights, relevance, select
+from models.extractive import Budget, select, with_focus
 from models.results import Evidence
 from models.summarizer import (
     EMBED_GROUP,
@@ -24,7 +26,12 @@ from models.summarizer import (
     Summarizer,
 )
 from models.text import segment, sentences
-from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
+from tests.summarizer_fakes import (
+    BagOfWordsEncoder,
+    RecordingEntities,
+    RecordingSelector,
+    lead_selector,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -42,14 +49,14 @@ ARTICLE = "\n\n".join(
 )
 
 
-def _summarizer() -> tuple[Summarizer, BagOfWordsEncoder, RecordingEntities]:
-    encoder, entities = BagOfWordsEncoder(), RecordingEntities()
-    return Summarizer(encoder, entities, bf16=False), encoder, entities
+def _summarizer() -> tuple[Summarizer, RecordingSelector, RecordingEntities]:
+    selector, entities = RecordingSelector(lead_selector()), RecordingEntities()
+    return Summarizer(selector, entities, bf16=False), selector, entities
 
 
-def _encoded(encoder: BagOfWordsEncoder) -> int:
-    """How many texts the encoder embedded, over all its calls."""
-    return sum(len(call) for call in encoder.calls)
+def _scored(selector: RecordingSelector) -> int:
+    """How many candidate sentences the selector scored, over all its calls."""
+    return sum(selector.scored)
 
 
 def _sentence_index(text: str, start: int) -> int:
@@ -64,47 +71,49 @@ def test_near_duplicate_of_a_chosen_sentence_is_never_added() -> None:
 
 
 def test_grouped_embeddings_come_back_in_input_order() -> None:
-    summarizer, encoder, _ = _summarizer()
+    encoder = BagOfWordsEncoder()
+    summarizer = Summarizer(lead_selector(("position", "minilm")), RecordingEntities(), encoder)
     texts = [("word " * (i * 7 % 23 + 1)) + f"number{i}" for i in range(2 * EMBED_GROUP + 3)]
     grouped = summarizer._embed(texts)
     assert len(encoder.calls) == 3
     assert np.allclose(grouped, BagOfWordsEncoder().encode(texts))
 
 
-def test_with_equal_centrality_position_decides() -> None:
-    embeddings = np.eye(6, dtype=np.float32)  # every sentence equally central
-    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool))
-    assert list(np.argsort(-scores)) == [0, 1, 2, 3, 4, 5]
-    chosen = select(embeddings, scores, np.full(6, 10), Budget(3, None))
-    assert chosen == [0, 1, 2]
+def test_the_default_design_runs_no_encoder_and_an_encoder_design_does() -> None:
+    summarizer, _, _ = _summarizer()
+    assert summarizer.encoder is None
+    summarizer.summarize(ARTICLE)  # nothing to encode with, and nothing needed
+    encoder = BagOfWordsEncoder()
+    with_minilm = Summarizer(lead_selector(("position", "minilm")), RecordingEntities(), encoder)
+    brief = with_minilm.summarize(ARTICLE, title="Joint patrols begin")
+    assert len(brief.sentences) == 3
+    encoded = [text for call in encoder.calls for text in call]
+    assert len(encoded) == len(sentences(ARTICLE)) + 1  # every sentence and the title
+    assert "Joint patrols begin" in encoded
 
 
-def test_a_central_late_sentence_beats_a_peripheral_early_one() -> None:
-    # Sentences 0, 2, 3, 4, 5 share a topic; sentence 1 is off-topic.
-    topic = np.array([1.0, 0.0])
-    embeddings = np.array([topic, [0.0, 1.0], topic, topic, topic, topic], dtype=np.float32)
-    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool))
-    assert scores[3] > scores[1]  # two places later, but on the article's topic
-    # Position still dominates far down: a central sentence at 5 does not beat sentence 1.
-    assert scores[5] < scores[1]
-    centrality_only = Weights(centrality=1.0, position=0.0)
-    scores = relevance(embeddings, np.arange(6.0), np.zeros(6, dtype=bool), centrality_only)
-    assert scores[5] > scores[1]
+def test_greedy_selection_skips_a_near_duplicate_and_keeps_source_order() -> None:
+    similarity = np.eye(4)
+    similarity[0, 1] = similarity[1, 0] = 0.95  # 1 restates 0
+    scores = np.array([0.9, 0.8, 0.5, 0.6])
+    chosen = select(similarity, scores, np.full(4, 10), Budget(3, None))
+    assert chosen == [0, 2, 3]
 
 
-@pytest.mark.parametrize(
-    "weights",
-    [
-        {"centrality": 0.0, "position": 0.0},
-        {"centrality": -0.1},
-        {"position_scale": 0.0},
-        {"mmr_lambda": 0.0},
-        {"mmr_lambda": 1.5},
-    ],
-)
-def test_weights_that_cannot_rank_are_refused(weights: dict[str, float]) -> None:
-    with pytest.raises(ValueError):
-        Weights(**weights)
+def test_redundancy_is_traded_against_score() -> None:
+    similarity = np.eye(3)
+    similarity[0, 1] = similarity[1, 0] = 0.8  # similar, but not a duplicate
+    scores = np.array([0.9, 0.7, 0.6])
+    assert select(similarity, scores, np.full(3, 10), Budget(2, None), 1.0) == [0, 1]
+    assert select(similarity, scores, np.full(3, 10), Budget(2, None), 0.7) == [0, 2]
+
+
+def test_focus_outranks_every_other_score_and_without_focus_nothing_changes() -> None:
+    scores = np.array([0.99, 0.5, 0.01])
+    focus = np.array([False, False, True])
+    focused = with_focus(scores, focus)
+    assert focused.argmax() == 2 and focused.min() >= 0.0 and focused.max() <= 1.0
+    assert with_focus(scores, np.zeros(3, dtype=bool)) is scores
 
 
 def test_the_first_sentence_is_quoted_without_its_dateline() -> None:
@@ -161,14 +170,14 @@ def test_the_analyzer_focuses_briefs_on_classifier_evidence() -> None:
 
 
 def test_focus_beyond_the_scored_cap_is_still_considered() -> None:
-    summarizer, encoder, _ = _summarizer()
+    summarizer, selector, _ = _summarizer()
     text = _long_article(MAX_SENTENCES_SCORED + 50)
     late = sentences(text)[MAX_SENTENCES_SCORED + 20]
     brief = summarizer.summarize(
         text, max_sentences=1, focus=[Evidence(late.text, late.start, late.end)]
     )
     assert [s.start for s in brief.sentences] == [late.start]
-    assert _encoded(encoder) == MAX_SENTENCES_SCORED + 1
+    assert _scored(selector) == MAX_SENTENCES_SCORED + 1
 
 
 def test_word_budget_takes_whole_sentences_that_fit() -> None:
@@ -196,8 +205,8 @@ def test_neither_limit_means_the_default_three_sentences() -> None:
     assert len(summarizer.summarize(ARTICLE, max_sentences=None).sentences) == 3
 
 
-def test_a_short_article_comes_back_whole_and_cleaned_without_the_encoder() -> None:
-    summarizer, encoder, _ = _summarizer()
+def test_a_short_article_comes_back_whole_and_cleaned_without_scoring() -> None:
+    summarizer, selector, _ = _summarizer()
     text = (
         "Turkey and Russia agree on Idlib patrols\n\n"
         "Turkey and Russia agree on Idlib patrols\n"
@@ -210,14 +219,14 @@ def test_a_short_article_comes_back_whole_and_cleaned_without_the_encoder() -> N
         "Turkey and Russia agreed on joint patrols in Idlib. The first one is due on Sunday."
     )
     assert [s.score for s in brief.sentences] == [1.0, 1.0]
-    assert encoder.calls == []
+    assert selector.scored == []
 
 
 def test_a_long_article_under_a_large_word_budget_is_still_selected() -> None:
-    summarizer, encoder, _ = _summarizer()
+    summarizer, selector, _ = _summarizer()
     text = _long_article(MAX_WINDOW + 10)
     brief = summarizer.summarize(text, max_sentences=None, max_words=1000)
-    assert _encoded(encoder) == MAX_WINDOW
+    assert _scored(selector) == MAX_WINDOW
     assert sum(len(s.text.split()) for s in brief.sentences) <= 1000
 
 
@@ -227,11 +236,11 @@ def test_a_long_article_under_a_large_word_budget_is_still_selected() -> None:
 def test_a_longer_brief_reads_further_down_but_never_past_the_window(
     max_sentences: int, window: int
 ) -> None:
-    summarizer, encoder, _ = _summarizer()
+    summarizer, selector, _ = _summarizer()
     text = _long_article(MAX_WINDOW + 10)
     brief = summarizer.summarize(text, max_sentences=max_sentences)
     assert len(brief.sentences) == max_sentences
-    assert _encoded(encoder) == min(window, MAX_WINDOW)
+    assert _scored(selector) == min(window, MAX_WINDOW)
 
 
 def test_a_text_of_unpunctuated_lines_is_its_own_brief() -> None:
@@ -295,11 +304,10 @@ def _long_article(n_sentences: int) -> str:
 def test_a_20000_word_article_is_scored_only_up_to_the_cap() -> None:
     text = _long_article(800)
     assert len(text.split()) >= 20_000
-    summarizer, encoder, entities = _summarizer()
+    summarizer, selector, entities = _summarizer()
     brief = summarizer.summarize(text)
     assert len(brief.sentences) == 3
-    assert _encoded(encoder) == MAX_SENTENCES_SCORED
-    assert max(len(call) for call in encoder.calls) <= EMBED_GROUP
+    assert _scored(selector) == MAX_SENTENCES_SCORED
     assert len(entities.texts[0].split()) <= MAX_FACT_WORDS
 
 

@@ -9,16 +9,25 @@ import numpy as np
 import pytest
 
 from models.summarizer import Summarizer
-from tests.summarizer_fakes import BagOfWordsEncoder, RecordingEntities
-from training.brief_eval import lead, lead_clean, load_cases, main, pagerank, textrank
+from tests.summarizer_fakes import RecordingEntities, lead_selector
+from training.brief_eval import (
+    Case,
+    lead,
+    lead_clean,
+    load_cases,
+    main,
+    oracle,
+    pagerank,
+    textrank,
+)
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "brief_eval"
 REFERENCES = FIXTURE / "reference_briefs.jsonl"
 
 
-def _summarize(text: str) -> str:
-    summarizer = Summarizer(BagOfWordsEncoder(), RecordingEntities(), bf16=False)
-    return summarizer.summarize(text, max_sentences=3).text
+def _summarize(case: Case) -> str:
+    summarizer = Summarizer(lead_selector(), RecordingEntities())
+    return summarizer.summarize(case.text, max_sentences=3, title=case.title).text
 
 
 def test_references_join_corpus_articles_and_unknown_ids_are_reported() -> None:
@@ -76,7 +85,13 @@ def test_report_scores_every_system_on_the_same_articles(
     report = json.loads(capsys.readouterr().out)
     assert report["n"] == 2
     assert report["missing_ids"] == ["zz-missing"]
-    assert set(report["systems"]) == {"summarizer", "lead-3", "lead-3-clean", "textrank"}
+    assert set(report["systems"]) == {
+        "summarizer",
+        "lead-3",
+        "lead-3-clean",
+        "textrank",
+        "oracle",
+    }
     # Article a's reference is its clean lead; article b's shares no word with anything.
     assert report["systems"]["lead-3-clean"]["rouge1"] == pytest.approx(0.5)
     assert report["systems"]["lead-3-clean"]["rougeL"] == pytest.approx(0.5)
@@ -113,5 +128,18 @@ def test_the_table_names_each_system(capsys: pytest.CaptureFixture[str]) -> None
     main(["--references", str(REFERENCES), "--data", str(FIXTURE)], summarize=_summarize)
     table = capsys.readouterr().out
     assert "2 articles with a reference" in table
-    for name in ("summarizer", "lead-3", "lead-3-clean", "textrank"):
+    for name in ("summarizer", "lead-3", "lead-3-clean", "textrank", "oracle"):
         assert name in table
+
+
+def test_the_oracle_takes_the_sentences_that_match_the_reference() -> None:
+    text = (
+        "Zebras graze quietly in the park.\n"
+        "Turkey and Russia began joint patrols on the M4 highway.\n"
+        "Penguins swim far from the shore.\n"
+        "The patrols follow a ceasefire agreed in Moscow."
+    )
+    reference = "Turkey and Russia began joint patrols on the M4 highway after a Moscow ceasefire."
+    chosen = oracle(Case("x", text, reference))
+    assert chosen.startswith("Turkey and Russia began joint patrols")
+    assert "Zebras" not in chosen and "Penguins" not in chosen

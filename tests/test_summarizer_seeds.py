@@ -1,4 +1,5 @@
-"""The real summarizer (packaged MiniLM and spaCy) on the seed articles and on long input.
+"""The real summarizer (trained selector, spaCy, MiniLM where used) on the seed articles and
+on long input.
 
 Slow: these load the real models (once per session, tests/conftest.py).
 """
@@ -13,6 +14,7 @@ import pytest
 
 from models.summarizer import MAX_SENTENCES_SCORED, Summarizer, native_bf16
 from models.text import segment, sentences
+from tests.summarizer_fakes import lead_selector
 
 pytestmark = pytest.mark.slow
 
@@ -78,8 +80,9 @@ def test_bf16_embeddings_agree_with_float32(encoder) -> None:  # type: ignore[no
     if not native_bf16():
         pytest.skip("this CPU has no native bfloat16; the summarizer encodes in float32")
     texts = [s.text for s in sentences(SEED_PATHS[0].read_text(encoding="utf-8"))]
-    fast = Summarizer(encoder, entities=_NoFacts(), bf16=True)._embed(texts)
-    exact = Summarizer(encoder, entities=_NoFacts(), bf16=False)._embed(texts)
+    selector = lead_selector(("position", "minilm"))
+    fast = Summarizer(selector, _NoFacts(), encoder, bf16=True)._embed(texts)
+    exact = Summarizer(selector, _NoFacts(), encoder, bf16=False)._embed(texts)
     assert fast.dtype == np.float32
     assert float((fast * exact).sum(axis=1).min()) > 0.999
 

@@ -78,8 +78,29 @@ def test_arbitrary_unicode_is_handled(text: str) -> None:
 @given(_TEXT)
 def test_body_sentences_trim_only_the_start_of_the_first_sentence(text: str) -> None:
     full, body = sentences(text), body_sentences(text)
-    assert len(full) == len(body)
-    for whole, kept in zip(full, body, strict=True):
+    ends = {s.end: s for s in full}
+    assert len(body) <= len(full) and (body or not full)
+    for kept in body:
+        whole = ends[kept.end]
         assert text[kept.start : kept.end] == kept.text
-        assert kept.end == whole.end and kept.start >= whole.start and kept.text
-    assert body[1:] == full[1:]
+        assert kept.start >= whole.start and kept.text
+    assert body[1:] == [ends[s.end] for s in body[1:]]
+
+
+_LIST_ITEM = st.tuples(st.sampled_from(["- ", "\u2022 ", "* ", "(a) "]), _TEXT).map("".join)
+_CHROME = st.sampled_from(
+    ["All comments", "Show new comments", "Comments are closed.", "3 comments"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_TEXT, _LIST_ITEM, _CHROME), min_size=1, max_size=8))
+def test_list_items_and_chrome_never_become_brief_sentences(lines: list[str]) -> None:
+    prose = "The talks ended on Monday with an agreement on patrols."
+    text = "\n".join([prose, *lines])
+    chrome = {"All comments", "Show new comments", "Comments are closed.", "3 comments"}
+    for kept in body_sentences(text):
+        line_start = text.rfind("\n", 0, kept.start) + 1
+        line = text[line_start : text.find("\n", kept.start) % (len(text) + 1)].strip()
+        assert not line.startswith(("- ", "\u2022 ", "* ", "(a) ")), line
+        assert kept.text not in chrome

@@ -1,20 +1,23 @@
-"""Brief quality: ROUGE of the configured summarizer beside Lead-3 and TextRank, same articles.
+"""Brief quality: ROUGE of the configured summarizer beside Lead-3, TextRank and the oracle.
 
 References are hand-written briefs ({"id", "reference"} JSON Lines) joined by id to the corpus
 articles (the other training/data/*.jsonl files). Two sets exist: reference_briefs.jsonl, for
 articles of the held-out split, is what this reports; reference_briefs_dev.jsonl, for articles
-of the training split, is what the summarizer's weights were tuned on (training/brief_tune.py).
-Ids without an article are reported and skipped.
+of the training split, is what the brief selector is trained and cross-validated on
+(training/brief_train.py). Ids without an article are reported and skipped. ROUGE is
+rouge-score's, stemmed (training/rouge.py).
 
     python -m training.brief_eval [--json] [--references PATH] [--sentences 3]
 
-Baselines, computed in the same run:
+Baselines and the ceiling, computed in the same run:
 - lead-3: the classic news baseline, the first sentences of the text as given (split by
   models.text, nothing removed), so on a scraped page it quotes repeated headlines and bylines;
 - lead-3-clean: the first of the sentences the summarizer itself chooses from (furniture
   removed, the dateline trimmed), isolating what its selection adds over position alone;
 - textrank (Mihalcea & Tarau, 2004): PageRank over a word-overlap graph of the noise-free
-  sentences.
+  sentences;
+- oracle: the greedy extract of at most 3 of the sentences the summarizer chooses from that
+  best matches the reference (training/oracle.py), what a perfect selector would reach.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import statistics
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -32,9 +36,11 @@ from typing import Any
 import numpy as np
 
 from models.article import ArticleError
+from models.results import Entity
 from models.text import Segment, body_sentences, segment, sentences
 from training.corpus import DATA_DIR, load_labelled
-from training.rouge import rouge, tokenize
+from training.oracle import oracle_indices
+from training.rouge import rouge
 
 REFERENCES_PATH = DATA_DIR / "reference_briefs.jsonl"
 DEV_REFERENCES_PATH = DATA_DIR / "reference_briefs_dev.jsonl"
@@ -43,7 +49,7 @@ PAGERANK_DAMPING = 0.85
 PAGERANK_TOLERANCE = 1e-6
 PAGERANK_MAX_ITERATIONS = 100
 
-System = Callable[[str], str]
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,19 @@ class Case:
     id: str
     text: str
     reference: str
+    title: str = ""
+    label: str = ""  # the topic a focused reference briefs on (training/brief_focus.py)
+
+
+# A system briefs one case (it may read the title; only the oracle reads the reference).
+System = Callable[[Case], str]
+
+
+class NoEntities:
+    """ROUGE reads only the brief's text: skip NER."""
+
+    def extract(self, text: str) -> tuple[Entity, ...]:
+        return ()
 
 
 def load_references(path: Path) -> dict[str, str]:
@@ -74,21 +93,37 @@ def load_cases(references_path: Path, data_dir: Path) -> tuple[list[Case], list[
         is_references = path.name.startswith(REFERENCES_PATH.stem)
         if not is_references and path.resolve() != references_path.resolve():
             articles.update({a.id: a for a in load_labelled(path)})
-    cases = [Case(i, articles[i].text, ref) for i, ref in references.items() if i in articles]
+    cases = [
+        Case(i, articles[i].text, ref, articles[i].title)
+        for i, ref in references.items()
+        if i in articles
+    ]
     missing = sorted(i for i in references if i not in articles)
     return cases, missing
 
 
-def _join(chosen: Iterable[Segment]) -> str:
+def join_sentences(chosen: Iterable[Segment]) -> str:
     return " ".join(" ".join(s.text.split()) for s in chosen)
 
 
 def lead(text: str, k: int = BRIEF_SENTENCES) -> str:
-    return _join(segment(text)[:k])
+    return join_sentences(segment(text)[:k])
 
 
 def lead_clean(text: str, k: int = BRIEF_SENTENCES) -> str:
-    return _join(body_sentences(text)[:k])
+    return join_sentences(body_sentences(text)[:k])
+
+
+def oracle(case: Case, k: int = BRIEF_SENTENCES) -> str:
+    """The greedy oracle extract against the case's reference (the selector's ceiling)."""
+    found = body_sentences(case.text)
+    texts = [" ".join(s.text.split()) for s in found]
+    return join_sentences(found[i] for i in oracle_indices(texts, case.reference, k))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits (TextRank's word overlap)."""
+    return _TOKEN.findall(text.casefold())
 
 
 def pagerank(weights: np.ndarray) -> np.ndarray:
@@ -121,7 +156,7 @@ def textrank(text: str, k: int = BRIEF_SENTENCES) -> str:
             denominator = math.log(max(len(tokens[i]), 2)) + math.log(max(len(tokens[j]), 2))
             weights[i, j] = weights[j, i] = len(words[i] & words[j]) / denominator
     order = np.argsort(-pagerank(weights), kind="stable")[:k]
-    return _join(spans[i] for i in sorted(order))
+    return join_sentences(spans[i] for i in sorted(order))
 
 
 def score_system(system: System, cases: Sequence[Case]) -> dict[str, Any]:
@@ -129,7 +164,7 @@ def score_system(system: System, cases: Sequence[Case]) -> dict[str, Any]:
     rows, words, failures = [], [], 0
     for case in cases:
         try:
-            brief = system(case.text)
+            brief = system(case)
         except ArticleError:
             brief, failures = "", failures + 1
         rows.append(rouge(brief, case.reference))
@@ -157,9 +192,10 @@ def evaluate(cases: Sequence[Case], systems: dict[str, System]) -> dict[str, Any
 def default_systems(summarize: System, k: int = BRIEF_SENTENCES) -> dict[str, System]:
     return {
         "summarizer": summarize,
-        f"lead-{k}": lambda text: lead(text, k),
-        f"lead-{k}-clean": lambda text: lead_clean(text, k),
-        "textrank": lambda text: textrank(text, k),
+        f"lead-{k}": lambda case: lead(case.text, k),
+        f"lead-{k}-clean": lambda case: lead_clean(case.text, k),
+        "textrank": lambda case: textrank(case.text, k),
+        "oracle": lambda case: oracle(case, k),
     }
 
 
@@ -174,7 +210,7 @@ def configured_summarizer(k: int) -> System:
         settings,
         lambda: SentenceEncoder(settings.encoder_dir, torch_threads=settings.torch_threads),
     )
-    return lambda text: writer.summarize(text, max_sentences=k).text
+    return lambda case: writer.summarize(case.text, max_sentences=k, title=case.title).text
 
 
 def _table(report: dict[str, Any]) -> str:

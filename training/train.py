@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from models.artifact import ArtifactError, resolve_artifact, verify, write
+from models.artifact import CLASSIFIER_KEYS, ArtifactError, resolve_artifact, verify, write
 from models.classifier import calibrate
 from models.encoder import SentenceEncoder
 from models.features import EMBEDDING_DESIGNS, Parts, article_parts, document_embeddings
@@ -188,10 +188,12 @@ def train(
     return directory
 
 
-def _existing(models_dir: Path, name: str) -> Path | None:
+def _existing(
+    models_dir: Path, name: str, required: tuple[str, ...] = CLASSIFIER_KEYS
+) -> Path | None:
     try:
         directory = resolve_artifact(models_dir, name)
-        verify(directory)
+        verify(directory, required)
     except ArtifactError as error:
         _log(f"no loadable artifact yet ({error})")
         return None
@@ -199,13 +201,38 @@ def _existing(models_dir: Path, name: str) -> Path | None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    """The classifier, then (on the bundled data) the brief selector; with ``--if-missing``
+    each is only trained when no loadable artifact of its name exists."""
     settings = ModelSettings.from_env()
+    only = getattr(args, "only", None)
+    if only != "brief":
+        _train_classifier(args, settings)
+    if only != "classifier" and not args.data:
+        _train_brief_selector(args, settings)
+    return 0
+
+
+def _train_brief_selector(args: argparse.Namespace, settings: ModelSettings) -> None:
+    from models.brief_selector import BRIEF_KEYS
+    from training.brief_train import train_brief
+
+    name = settings.brief_model
+    if args.if_missing:
+        existing = _existing(settings.models_dir, name, BRIEF_KEYS)
+        if existing is not None:
+            _log(f"{existing.name} is present and loadable; nothing to do")
+            return
+    directory = train_brief(settings.models_dir, name)
+    print(json.dumps({"artifact": str(directory), "name": directory.name}))
+
+
+def _train_classifier(args: argparse.Namespace, settings: ModelSettings) -> None:
     name = args.name or settings.classifier
     if args.if_missing:
         existing = _existing(settings.models_dir, name)
         if existing is not None:
             _log(f"{existing.name} is present and loadable; nothing to do")
-            return 0
+            return
     test_articles: list[LabelledArticle] = []
     if args.data:
         train_articles = load_labelled(Path(args.data))
@@ -225,4 +252,3 @@ def run_train(args: argparse.Namespace) -> int:
         train_articles, test_articles, name, settings.models_dir, definitions, candidate
     )
     print(json.dumps({"artifact": str(directory), "name": directory.name}))
-    return 0
