@@ -60,7 +60,36 @@ def markdown(results: dict[str, Any]) -> str:
             f"RSS per worker after load: {http['rss_mib_per_worker']} MiB "
             f"(master {http['rss_mib_master']} MiB).",
         ]
+    if "backfill" in results:
+        lines += ["", *backfill_markdown(results["backfill"])]
     return "\n".join(lines) + "\n"
+
+
+def backfill_markdown(backfill: dict[str, Any]) -> list[str]:
+    """The back-fill runs, each beside the HTTP service on the same articles."""
+    http = backfill["http_analyze"]
+    lines = [
+        f"### Back-fill, {backfill['articles']} articles, shards of {backfill['shard_size']}",
+        "",
+        f"HTTP reference on the same articles: `/v1/analyze`, gunicorn with {http['workers']} "
+        f"workers, concurrency {http['concurrency']}: {http['articles_per_second']} articles/s "
+        f"({http['non_2xx']} non-2xx, {http['errors']} errors).",
+        "",
+        "| engine | workers | articles/s | ratio to HTTP | seconds | peak PSS MiB (processes) "
+        "| errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in backfill["runs"]:
+        lines.append(
+            f"| {run['engine']} | {run['workers']} | {run['articles_per_second']} | "
+            f"{run['ratio_to_http']}x | {run['engine_seconds']} | {run['peak_pss_mib']} "
+            f"({run['peak_processes']}) | {run['errors']} |"
+        )
+    lines += [
+        "",
+        f"Ray over local at 2 workers: {backfill['ray_over_local_at_2_workers']}.",
+    ]
+    return lines
 
 
 def plots(results: dict[str, Any], directory: Path) -> None:
