@@ -41,9 +41,15 @@ def main() -> int:
         default=os.environ.get("NEWSBRIEF_BENCH_ONLY_BACKFILL", "") == "1",
         help="run only the back-fill part (writes results/backfill.json and backfill.md)",
     )
+    parser.add_argument(
+        "--backfill-workers",
+        default=os.environ.get("NEWSBRIEF_BENCH_BACKFILL_WORKERS", "1,2"),
+        help="comma-separated worker counts each engine runs the back-fill with",
+    )
     args = parser.parse_args()
+    worker_counts = tuple(int(n) for n in args.backfill_workers.split(","))
     if args.only_backfill:
-        return _only_backfill(args.backfill_articles, args.seconds)
+        return _only_backfill(args.backfill_articles, args.seconds, worker_counts)
 
     from training.brief_eval import lead, textrank
 
@@ -65,7 +71,9 @@ def main() -> int:
     if not args.skip_http:
         results["http"] = http_bench(args.workers, args.seconds)
     if args.backfill_articles > 0:
-        results["backfill"] = backfill_bench(args.backfill_articles, 2 * args.seconds)
+        results["backfill"] = backfill_bench(
+            args.backfill_articles, 2 * args.seconds, worker_counts
+        )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
@@ -76,9 +84,9 @@ def main() -> int:
     return 0
 
 
-def _only_backfill(articles: int, seconds: float) -> int:
+def _only_backfill(articles: int, seconds: float, worker_counts: tuple[int, ...]) -> int:
     """The back-fill part alone, into its own result files (latest.* stay as they were)."""
-    backfill = backfill_bench(articles, 2 * seconds)
+    backfill = backfill_bench(articles, 2 * seconds, worker_counts)
     backfill["when"] = datetime.now(UTC).isoformat(timespec="seconds")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "backfill.json").write_text(json.dumps(backfill, indent=2) + "\n")

@@ -85,10 +85,8 @@ def backfill_markdown(backfill: dict[str, Any]) -> list[str]:
             f"{run['ratio_to_http']}x | {run['engine_seconds']} | {run['peak_pss_mib']} "
             f"({run['peak_processes']}) | {run['errors']} |"
         )
-    lines += [
-        "",
-        f"Ray over local at 2 workers: {backfill['ray_over_local_at_2_workers']}.",
-    ]
+    ratios = ", ".join(f"{n} worker(s) {r}" for n, r in backfill["ray_over_local"].items())
+    lines += ["", f"Ray over local in articles/s: {ratios}."]
     return lines
 
 

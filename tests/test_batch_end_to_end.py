@@ -84,8 +84,9 @@ def _rows(output: Path) -> list[dict[str, Any]]:
 
 
 def _from_parquet(row: dict[str, Any]) -> dict[str, Any]:
-    """A Parquet row in the JSON Lines shape: no null columns, scores back to an object."""
-    out = {k: v for k, v in row.items() if v is not None}
+    """A Parquet row in the JSON Lines shape: no null columns but the id, scores back to an
+    object."""
+    out = {k: v for k, v in row.items() if v is not None or k == "id"}
     if "scores" in out:
         out["scores"] = dict(out["scores"])
     if "error" in out:
