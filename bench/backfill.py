@@ -31,7 +31,8 @@ from training.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ("local", "ray")
-SHARD_SIZE = 500
+# At least 20 shards, so 2 workers share even a small archive; at most 500 rows each.
+MAX_SHARD_SIZE = 500
 HTTP_CONCURRENCY = 8
 SAMPLE_SECONDS = 0.5
 
@@ -98,18 +99,29 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_batch(archive: Path, output: Path, engine: str, workers: int) -> dict[str, Any]:
+def shard_size(articles: int) -> int:
+    return max(1, min(MAX_SHARD_SIZE, articles // 20))
+
+
+def run_batch(
+    archive: Path, output: Path, engine: str, workers: int, shards_of: int
+) -> dict[str, Any]:
     """One `newsbrief batch` run into a fresh OUTPUT; its figures."""
     shutil.rmtree(output, ignore_errors=True)
     command = [
         sys.executable, "-m", "cli", "batch", str(archive), str(output),
-        "--engine", engine, "--workers", str(workers), "--shard-size", str(SHARD_SIZE),
+        "--engine", engine, "--workers", str(workers), "--shard-size", str(shards_of),
     ]  # fmt: skip
     started = time.monotonic()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
-        with TreeMemory(process.pid) as memory:
-            code = process.wait()
+        try:
+            with TreeMemory(process.pid) as memory:
+                code = process.wait()
+        finally:
+            if process.poll() is None:  # the bench itself was interrupted
+                process.terminate()
+                process.wait()
         log.seek(0)
         tail = log.read().decode(errors="replace")[-1500:]
     if code not in (0, 1):
@@ -162,14 +174,15 @@ def backfill_bench(
         for workers in worker_counts:
             for engine in ENGINES:
                 print(f"[bench] back-fill: {engine}, {workers} worker(s)", file=sys.stderr)
-                run = run_batch(archive, Path(tmp) / f"out-{engine}-{workers}", engine, workers)
+                out = Path(tmp) / f"out-{engine}-{workers}"
+                run = run_batch(archive, out, engine, workers, shard_size(articles))
                 ratio = run["articles_per_second"] / http["articles_per_second"]
                 run["ratio_to_http"] = round(ratio, 2)
                 runs.append(run)
     rate = {(r["engine"], r["workers"]): r["articles_per_second"] for r in runs}
     return {
         "articles": articles,
-        "shard_size": SHARD_SIZE,
+        "shard_size": shard_size(articles),
         "http_analyze": http,
         "runs": runs,
         "ray_over_local": {

@@ -183,12 +183,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_rerun_after_kill_9_of_the_driver_has_every_id_exactly_once(tmp_path: Path) -> None:
-    records = _records(160, offset=200)
+    records = _records(100, offset=200)
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records))
     output = tmp_path / "out"
     command = [sys.executable, "-m", "cli", "batch", str(source), str(output), "--workers", "2",
-               "--shard-size", "10"]  # fmt: skip
+               "--shard-size", "5"]  # fmt: skip
     driver = subprocess.Popen(
         command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -200,13 +200,14 @@ def test_rerun_after_kill_9_of_the_driver_has_every_id_exactly_once(tmp_path: Pa
     driver.send_signal(signal.SIGKILL)
     driver.wait()
     finished_before = len(list((output / "_shards").glob("*.json")))
-    assert finished_before < 16, "the kill came too late to test a resume"
+    assert finished_before < 20, "the kill came too late to test a resume"
     while any(_alive(pid) for pid in workers):  # orphaned workers notice and exit
         assert time.monotonic() < deadline
         time.sleep(0.2)
     rerun = _newsbrief(*command[3:])
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{finished_before} already done" in rerun.stderr or "already done" in rerun.stderr
+    already = int(rerun.stderr.split(" already done")[0].rsplit(", ", 1)[1])
+    assert finished_before <= already < 20  # kept what was finished, redid the rest
     ids = [row["id"] for row in _rows(output)]
     assert Counter(ids) == Counter(r["id"] for r in records)  # each exactly once
     assert json.loads((output / "_manifest.json").read_text())["complete"]
@@ -229,8 +230,9 @@ def test_a_rerun_with_another_classifier_is_refused_unless_mixing_is_allowed(
     refused = _newsbrief(*args, env=other)
     assert refused.returncode == 2
     assert "were written by" in refused.stderr and "--allow-mixed-models" in refused.stderr
-    entry = sorted((output / "_shards").glob("*.json"))[0]
-    redo = json.loads(entry.read_text())["rows"]
+    entries = {path: json.loads(path.read_text()) for path in (output / "_shards").glob("*.json")}
+    entry = min(entries, key=lambda path: entries[path]["rows"])  # the cheapest shard to redo
+    redo = entries[entry]["rows"]
     entry.unlink()
     mixed = _newsbrief(*args, "--workers", "1", "--allow-mixed-models", env=other)
     assert mixed.returncode == 1, mixed.stderr
