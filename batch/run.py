@@ -164,7 +164,11 @@ def run_batch(request: BatchRequest, err: TextIO) -> int:
     except SourceError as error:
         raise BatchRefused(str(error)) from None
     versions = expected_versions(ModelSettings.from_env(), request.options.focus)
-    prepare(request.output)
+    try:
+        prepare(request.output)
+    except OSError as error:
+        message = f"{request.output}: cannot be used as the output folder ({error})"
+        raise BatchRefused(message) from None
     _check_settings(request)
     todo = _check_entries(request, shards, read_entries(request.output), versions)
     rows = sum(s.rows for s in shards)

@@ -116,3 +116,31 @@ def test_ray_engine_without_ray_says_how_to_install(
     assert main(["batch", str(source), str(tmp_path / "out"), "--engine", "ray"]) == 2
     assert "pip install 'newsbrief[ray]'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_started_with_other_settings_or_input_is_refused(
+    tmp_path: Path,
+    small_artifact: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NEWSBRIEF_MODELS_DIR", str(small_artifact.parent))
+    monkeypatch.setenv("NEWSBRIEF_CLASSIFIER", "weather")
+    source = _jsonl(tmp_path / "in.jsonl", [_article(i) for i in range(3)])
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "_batch.json").write_text(
+        json.dumps({"format": "jsonl", "shard_size": 1000, "options": {}})
+    )
+    assert main(["batch", str(source), str(output)]) == 2
+    assert "was started with format 'jsonl'" in capsys.readouterr().err
+    (output / "_batch.json").unlink()
+    (output / "_shards").mkdir(exist_ok=True)
+    (output / "_shards" / "x.json").write_text(json.dumps({"key": "other.jsonl:1"}))
+    assert main(["batch", str(source), str(output)]) == 2
+    assert "not in" in capsys.readouterr().err
+    assert main(["batch", str(source), str(source)]) == 2  # a file is no output folder
+    assert "cannot be used as the output folder" in capsys.readouterr().err
+    assert main(["batch", str(source), str(output), "--focus", "nope"]) == 2
+    assert "'nope' is not a label" in capsys.readouterr().err
+    assert not list(output.glob("part-*"))
