@@ -7,7 +7,11 @@ same manifest entry, as the local engine. So a shard is still the unit of resume
 task killed halfway leaves no entry and the next run does that shard again.
 
 Read and write tasks ask for no CPU: they parse or serialise a shard in milliseconds, and
-with them holding CPUs a pool sized to every core could wait forever for a free one.
+with them holding CPUs a pool sized to every core could wait forever for a free one. Tasks
+without CPUs are not limited by the cluster's size, so their concurrency is capped instead:
+two of each keep even hundreds of actors fed (an actor spends minutes on a shard that takes
+milliseconds to read), where an uncapped read of many shards starts one Python worker process
+per task, each paying an interpreter start and a hundred MiB.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from batch.sources import Shard, SourceRow, read_shard
 # Environment the actors need to load the same models as the driver checked.
 FORWARDED_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM")
 LOCAL_OBJECT_STORE_BYTES = 1 << 30
+IO_CONCURRENCY = 2
 log = logging.getLogger(__name__)
 
 _ROWS = pa.schema(
@@ -177,7 +182,10 @@ def run_ray(shards: Sequence[Shard], job: Job, workers: int | None, address: str
     pool = _start(address, workers)
     try:
         dataset = ray.data.read_datasource(
-            ShardDatasource(shards), override_num_blocks=len(shards), num_cpus=0
+            ShardDatasource(shards),
+            override_num_blocks=len(shards),
+            num_cpus=0,
+            concurrency=IO_CONCURRENCY,
         )
         dataset = dataset.map_batches(
             ShardAnalyzer,
@@ -187,6 +195,8 @@ def run_ray(shards: Sequence[Shard], job: Job, workers: int | None, address: str
             compute=ray.data.ActorPoolStrategy(size=pool),
             num_cpus=1,
         )
-        dataset.write_datasink(ShardSink(job, shards), ray_remote_args={"num_cpus": 0})
+        dataset.write_datasink(
+            ShardSink(job, shards), ray_remote_args={"num_cpus": 0}, concurrency=IO_CONCURRENCY
+        )
     finally:
         ray.shutdown()

@@ -128,6 +128,7 @@ def run_batch(
         raise RuntimeError(f"newsbrief batch --engine {engine} failed ({code}): {tail}")
     manifest = json.loads((output / "_manifest.json").read_text())
     run = manifest["last_run"]
+    warm = warm_rate(output)
     return {
         "engine": engine,
         "workers": workers,
@@ -137,9 +138,22 @@ def run_batch(
         "engine_seconds": run["seconds"],
         "process_seconds": round(time.monotonic() - started, 2),
         "articles_per_second": run["articles_per_second"],
+        "warm_articles_per_second": warm,
         "peak_pss_mib": round(memory.peak_mib, 1),
         "peak_processes": memory.peak_processes,
     }
+
+
+def warm_rate(output: Path) -> float | None:
+    """Articles/s once warm: the rows of the shards finished after the first one, over the
+    time from the first shard's part file to the last one's (no start-up, no model loading),
+    which is what the HTTP figure, measured on warmed workers, compares with."""
+    entries = [json.loads(p.read_text()) for p in (output / "_shards").glob("*.json")]
+    finished = sorted(((output / e["file"]).stat().st_mtime, e["rows"]) for e in entries)
+    if len(finished) < 3:
+        return None
+    span = finished[-1][0] - finished[0][0]
+    return round(sum(rows for _, rows in finished[1:]) / span, 2) if span > 0 else None
 
 
 def http_reference(archive: Path, seconds: float, workers: int = 2) -> dict[str, Any]:
@@ -178,8 +192,12 @@ def backfill_bench(
                 run = run_batch(archive, out, engine, workers, shard_size(articles))
                 ratio = run["articles_per_second"] / http["articles_per_second"]
                 run["ratio_to_http"] = round(ratio, 2)
+                if run["warm_articles_per_second"] is not None:
+                    warm = run["warm_articles_per_second"] / http["articles_per_second"]
+                    run["warm_ratio_to_http"] = round(warm, 2)
                 runs.append(run)
     rate = {(r["engine"], r["workers"]): r["articles_per_second"] for r in runs}
+    warm = {(r["engine"], r["workers"]): r["warm_articles_per_second"] for r in runs}
     return {
         "articles": articles,
         "shard_size": shard_size(articles),
@@ -187,5 +205,10 @@ def backfill_bench(
         "runs": runs,
         "ray_over_local": {
             str(n): round(rate[("ray", n)] / rate[("local", n)], 3) for n in worker_counts
+        },
+        "warm_ray_over_local": {
+            str(n): round(warm[("ray", n)] / warm[("local", n)], 3)  # type: ignore[operator]
+            for n in worker_counts
+            if warm[("ray", n)] and warm[("local", n)]
         },
     }

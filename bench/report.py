@@ -75,18 +75,20 @@ def backfill_markdown(backfill: dict[str, Any]) -> list[str]:
         f"workers, concurrency {http['concurrency']}: {http['articles_per_second']} articles/s "
         f"({http['non_2xx']} non-2xx, {http['errors']} errors).",
         "",
-        "| engine | workers | articles/s | ratio to HTTP | seconds | peak PSS MiB (processes) "
-        "| errors |",
+        "| engine | workers | articles/s (ratio to HTTP) | warm articles/s (ratio) | seconds "
+        "| peak PSS MiB (processes) | errors |",
         "|---|---|---|---|---|---|---|",
     ]
     for run in backfill["runs"]:
         lines.append(
-            f"| {run['engine']} | {run['workers']} | {run['articles_per_second']} | "
-            f"{run['ratio_to_http']}x | {run['engine_seconds']} | {run['peak_pss_mib']} "
-            f"({run['peak_processes']}) | {run['errors']} |"
+            f"| {run['engine']} | {run['workers']} | {run['articles_per_second']} "
+            f"({run['ratio_to_http']}x) | {run['warm_articles_per_second']} "
+            f"({run.get('warm_ratio_to_http', '-')}x) | {run['engine_seconds']} | "
+            f"{run['peak_pss_mib']} ({run['peak_processes']}) | {run['errors']} |"
         )
     ratios = ", ".join(f"{n} worker(s) {r}" for n, r in backfill["ray_over_local"].items())
-    lines += ["", f"Ray over local in articles/s: {ratios}."]
+    warm = ", ".join(f"{n} worker(s) {r}" for n, r in backfill["warm_ray_over_local"].items())
+    lines += ["", f"Ray over local in articles/s: {ratios}; once warm: {warm or '-'}."]
     return lines
 
 
