@@ -76,7 +76,9 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     if not root.is_dir():
         raise SourceError(f"{root}: no such file or directory")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
-    files = [p for p in files if not any(part.startswith((".", "_")) for part in p.parts)]
+    files = [
+        p for p in files if not any(x.startswith((".", "_")) for x in p.relative_to(root).parts)
+    ]
     if not files:
         raise SourceError(f"{root}: no .jsonl, .ndjson or .parquet files in it")
     return [(p, p.relative_to(root).as_posix()) for p in files]

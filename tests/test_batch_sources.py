@@ -25,6 +25,9 @@ def _article(i: int) -> str:
 
 
 def test_shards_cover_every_row_once_across_files_and_formats(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "_archive"  # only names inside the input are skipped for "_"
+    (tmp_path / ".cache").mkdir(parents=True)
+    _jsonl(tmp_path / ".cache" / "skipped.jsonl", [_article(99)])
     _jsonl(tmp_path / "b.jsonl", [_article(i) for i in range(5)] + ["", _article(5)])
     ids = [f"p{i}" for i in range(7)]
     pq.write_table(
