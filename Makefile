@@ -13,11 +13,11 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install artifacts run test test-fast train eval brief-cv bench soak lint data-check \
-	image image-test clean
+.PHONY: help install artifacts run test test-fast train eval brief-cv bench bench-backfill soak \
+	lint data-check image image-test clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-15s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,11 @@ eval: artifacts ## held-out and real-page metrics: classifier vs keyword baselin
 brief-cv: $(STAMP) ## compare brief-selector designs by cross-validation (the ablation table)
 	$(PY) -m training.brief_train
 
-bench: artifacts ## latency, throughput and memory benchmarks (writes bench/results/)
+bench: artifacts ## latency, throughput, memory and back-fill benchmarks (writes bench/results/)
 	$(PY) -m bench
+
+bench-backfill: artifacts ## only the back-fill part of make bench (NEWSBRIEF_BENCH_BACKFILL_ARTICLES)
+	$(PY) -m bench --only-backfill
 
 soak: artifacts ## long reliability run: load, fuzz, worker kills, bad artifacts (about 10 min)
 	NEWSBRIEF_SOAK_SECONDS=$${NEWSBRIEF_SOAK_SECONDS:-300} \
@@ -64,7 +67,7 @@ soak: artifacts ## long reliability run: load, fuzz, worker kills, bad artifacts
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy bench cli models scripts service training
+	$(VENV)/bin/mypy batch bench cli models scripts service training
 
 data-check: $(STAMP) ## validate the labelled corpus and print its counts
 	$(PY) -m training.checks

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,11 +67,17 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _client(
-    host: str, port: int, request: bytes, deadline: float, budget: list[int], result: LoadResult
+    host: str,
+    port: int,
+    requests: Sequence[bytes],
+    deadline: float,
+    budget: list[int],
+    result: LoadResult,
 ) -> None:
     reader = writer = None
     while time.monotonic() < deadline and budget[0] > 0:
         budget[0] -= 1
+        request = requests[budget[0] % len(requests)]
         started = time.perf_counter()
         try:
             if writer is None:
@@ -99,26 +106,32 @@ def run_load(
     host: str,
     port: int,
     path: str,
-    body: bytes,
+    body: bytes | Sequence[bytes],
     concurrency: int,
     seconds: float,
     max_requests: int = 100_000,
     headers: dict[str, str] | None = None,
 ) -> LoadResult:
-    """POST ``body`` to ``path`` from ``concurrency`` connections for ``seconds``."""
+    """POST ``body`` (or each of several bodies in turn) to ``path`` from ``concurrency``
+    connections for ``seconds``."""
     _check_loopback(host)
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    request = (
-        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n{extra}\r\n"
-    ).encode() + body
+    bodies = [body] if isinstance(body, bytes) else list(body)
+    requests = [
+        (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(one)}\r\nConnection: close\r\n{extra}\r\n"
+        ).encode()
+        + one
+        for one in bodies
+    ]
     result = LoadResult(concurrency, seconds)
     budget = [max_requests]
 
     async def main() -> None:
         deadline = time.monotonic() + seconds
         await asyncio.gather(
-            *(_client(host, port, request, deadline, budget, result) for _ in range(concurrency))
+            *(_client(host, port, requests, deadline, budget, result) for _ in range(concurrency))
         )
 
     started = time.monotonic()

@@ -60,7 +60,36 @@ def markdown(results: dict[str, Any]) -> str:
             f"RSS per worker after load: {http['rss_mib_per_worker']} MiB "
             f"(master {http['rss_mib_master']} MiB).",
         ]
+    if "backfill" in results:
+        lines += ["", *backfill_markdown(results["backfill"])]
     return "\n".join(lines) + "\n"
+
+
+def backfill_markdown(backfill: dict[str, Any]) -> list[str]:
+    """The back-fill runs, each beside the HTTP service on the same articles."""
+    http = backfill["http_analyze"]
+    lines = [
+        f"### Back-fill, {backfill['articles']} articles, shards of {backfill['shard_size']}",
+        "",
+        f"HTTP reference on the same articles: `/v1/analyze`, gunicorn with {http['workers']} "
+        f"workers, concurrency {http['concurrency']}: {http['articles_per_second']} articles/s "
+        f"({http['non_2xx']} non-2xx, {http['errors']} errors).",
+        "",
+        "| engine | workers | articles/s (ratio to HTTP) | warm articles/s (ratio) | seconds "
+        "| peak PSS MiB (processes) | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in backfill["runs"]:
+        lines.append(
+            f"| {run['engine']} | {run['workers']} | {run['articles_per_second']} "
+            f"({run['ratio_to_http']}x) | {run['warm_articles_per_second']} "
+            f"({run.get('warm_ratio_to_http', '-')}x) | {run['engine_seconds']} | "
+            f"{run['peak_pss_mib']} ({run['peak_processes']}) | {run['errors']} |"
+        )
+    ratios = ", ".join(f"{n} worker(s) {r}" for n, r in backfill["ray_over_local"].items())
+    warm = ", ".join(f"{n} worker(s) {r}" for n, r in backfill["warm_ray_over_local"].items())
+    lines += ["", f"Ray over local in articles/s: {ratios}; once warm: {warm or '-'}."]
+    return lines
 
 
 def plots(results: dict[str, Any], directory: Path) -> None:

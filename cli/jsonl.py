@@ -52,23 +52,24 @@ def read_input(source: str) -> list[InputLine]:
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first.lstrip().startswith("{"):
-        return [_parse({"id": name, "text": text}, 1)]
+        return [parse_record({"id": name, "text": text}, 1)]
     return [
-        _parse_line(line, number)
+        parse_line(line, number)
         for number, line in enumerate(text.splitlines(), start=1)
         if line.strip()
     ]
 
 
-def _parse_line(line: str, number: int) -> InputLine:
+def parse_line(line: str, number: int) -> InputLine:
+    """One JSON Lines line as an article, or the reason it is not one."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return InputLine(number, None, ArticleError("line", f"invalid JSON: {error.msg}"), None)
-    return _parse(record, number)
+    return parse_record(record, number)
 
 
-def _parse(record: Any, number: int) -> InputLine:
+def parse_record(record: Any, number: int) -> InputLine:
     raw_id = record.get("id") if isinstance(record, dict) else None
     raw_id = raw_id if isinstance(raw_id, str) else None
     try:

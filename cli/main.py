@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from cli.jsonl import InputError, process, read_input
@@ -34,6 +35,43 @@ def _add_brief_options(parser: argparse.ArgumentParser) -> None:
         metavar="LABEL",
         help="prefer sentences supporting this topic (repeatable)",
     )
+
+
+def _add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    batch = sub.add_parser(
+        "batch",
+        help="back-fill a file or folder of articles into Parquet or JSON Lines",
+        description="Analyse every article of INPUT (a .jsonl/.ndjson/.parquet file or a folder "
+        "of them: id, text, optional title) into OUTPUT, a folder of one file per shard plus a "
+        "manifest. Rerun the same command after a crash: finished shards are skipped.",
+    )
+    batch.add_argument("input", help="input file or folder")
+    batch.add_argument("output", help="output folder (created; reused to resume)")
+    batch.add_argument(
+        "--format", choices=["parquet", "jsonl"], default="parquet", help="output format"
+    )
+    batch.add_argument(
+        "--engine", choices=["local", "ray"], default="local", help="local processes or Ray Data"
+    )
+    batch.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes / Ray actors, one model copy each (default: the cores here, "
+        "or the cluster's CPUs with --address)",
+    )
+    batch.add_argument(
+        "--address", help="Ray cluster to join (auto, ray://host:10001); default: a local Ray"
+    )
+    batch.add_argument(
+        "--shard-size", type=int, default=1000, help="rows per shard, the unit of resume"
+    )
+    batch.add_argument(
+        "--allow-mixed-models",
+        action="store_true",
+        help="resume even though finished shards were written by other model versions",
+    )
+    _add_brief_options(batch)
+    batch.add_argument("--min-score", type=float, help="list topics scoring at least this")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_brief_options(analyze)
     analyze.add_argument("--min-score", type=float, help="list topics scoring at least this")
 
+    _add_batch(sub)
+
     serve = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     serve.add_argument("--host", help="bind address (default NEWSBRIEF_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default NEWSBRIEF_PORT or 8000)")
@@ -143,6 +183,33 @@ def _evaluate(args: argparse.Namespace) -> int:
     return run_evaluate(args)
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from batch.run import BatchRefused, BatchRequest, run_batch
+
+    if args.shard_size < 1 or (args.workers is not None and args.workers < 1):
+        print("newsbrief batch: --shard-size and --workers must be at least 1", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.address is not None and args.engine != "ray":
+        print("newsbrief batch: --address needs --engine ray", file=sys.stderr)
+        return EXIT_UNUSABLE
+    request = BatchRequest(
+        input=Path(args.input).resolve(),
+        output=Path(args.output).resolve(),
+        format=args.format,
+        shard_size=args.shard_size,
+        engine=args.engine,
+        workers=args.workers,
+        address=args.address,
+        allow_mixed_models=args.allow_mixed_models,
+        options=_options(args, ()),
+    )
+    try:
+        return run_batch(request, sys.stderr)
+    except BatchRefused as error:
+        print(f"newsbrief batch: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
 def _serve(args: argparse.Namespace) -> int:
     from service.serve import run_serve
 
@@ -158,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "batch":
+            return _batch(args)
         parts: dict[str, list[Part]] = {
             "classify": ["topics"],
             "brief": ["brief"],
