@@ -59,3 +59,19 @@ def test_marks_must_be_verbatim_and_on_the_right_side_of_the_labels() -> None:
         clean,
     )
     assert clean.errors == []
+
+
+def test_the_evidence_design_learns_from_labels_alone_when_nothing_is_marked() -> None:
+    from models.margins import margins
+    from training import designs
+
+    texts = [
+        "The Treasury froze the assets of two firms. Officials said more measures would follow.",
+        "Troops from two countries patrolled the border together. The patrol lasted a day.",
+        "The weather was fine on Sunday. Farmers sold cheese at the market.",
+    ] * 4
+    y = np.array([[0, 1], [1, 0], [0, 0]] * 4)
+    parts = [article_parts(t) for t in texts]
+    model = designs.fit("evidence", ("joint_patrols", "sanctions"), parts, y, None, 7)
+    scored = margins(model, [p.doc for p in parts[:3]], [p.units for p in parts[:3]])
+    assert (scored.documents > 0).astype(int).tolist() == y[:3].tolist()

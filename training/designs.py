@@ -110,11 +110,14 @@ def fit(
     """Fit a design on prepared articles; returns the picklable model dict (uncalibrated).
 
     ``targets`` (per article, (units, labels) in {1, 0, UNKNOWN}) is what the "evidence"
-    design's sentence model learns from; without it every positive article's sentences are
-    unknown and pseudo-labelled by the document model.
+    design's sentence model learns from; without it the sentences of an article are unknown
+    for its labels (pseudo-labelled by the document model) and negatives for the others.
     """
     if design == "evidence" and targets is None:
-        targets = [np.full((len(p.units), len(labels)), UNKNOWN, np.int8) for p in parts]
+        targets = [
+            np.tile(np.where(row == 1, UNKNOWN, 0).astype(np.int8), (len(p.units), 1))
+            for p, row in zip(parts, y, strict=True)
+        ]
     model = _fit_stage_one(design, labels, parts, y, embeddings, seed, targets)
     if design in POOLING_DESIGNS:
         model["pooling"] = _fit_pooling(design, labels, parts, y, seed, targets)
