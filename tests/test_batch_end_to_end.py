@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from models.artifact import resolve_artifact
+from models.settings import ModelSettings
 from training.corpus import load_corpus
 
 pytestmark = pytest.mark.slow
@@ -221,9 +224,14 @@ def test_a_rerun_with_another_classifier_is_refused_unless_mixing_is_allowed(
 ) -> None:
     output = tmp_path / "out"
     subprocess.run(["cp", "-r", str(local_run[0]), str(output)], check=True)
+    # Only the classifier differs: the small one beside the same brief selector.
+    models_dir = tmp_path / "models"
+    shutil.copytree(small_artifact, models_dir / small_artifact.name)
+    brief = resolve_artifact(ModelSettings.from_env().models_dir, "brief")
+    shutil.copytree(brief, models_dir / brief.name)
     other = {
         **ENV,
-        "NEWSBRIEF_MODELS_DIR": str(small_artifact.parent),
+        "NEWSBRIEF_MODELS_DIR": str(models_dir),
         "NEWSBRIEF_CLASSIFIER": "weather",
     }
     args = ("batch", str(archive), str(output), "--format", "jsonl", "--shard-size", "40")
